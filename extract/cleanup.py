@@ -1,0 +1,146 @@
+"""From decoded text to logical paragraphs.
+
+Plans arrive hard-wrapped (PDF text, portal pages), double-spaced, with page
+numbers, running headers and markdown remnants. Structure parsing needs one
+paragraph per logical unit, each knowing the source lines it came from, so
+that every extracted value can be checked against the original.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Paragraph
+from .markers import starts_new_block
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*$",
+    re.IGNORECASE,
+)
+_PAGE_BREAK = re.compile(r"^\s*(?:\f|-{3,}|_{3,}|\*{3,}|={3,}|<!--\s*page.*-->)\s*$")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_MD_EMPH = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+_MD_QUOTE = re.compile(r"^\s*>\s?")
+_HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|span|p|br|div|font)\b[^<>]{0,200}>", re.IGNORECASE)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SENTENCE_END = re.compile(r"[.!?:;…”\"»)]\s*$|\./\.\s*$")
+
+
+@dataclass
+class _Line:
+    text: str
+    number: int
+    heading: bool
+    italic: bool
+
+
+def _strip_markup(raw: str) -> tuple[str, bool, bool]:
+    """Remove markdown/HTML emphasis; report whether the line was a heading
+    (``#``, or wholly bold) and whether it carried italics."""
+    s = _HTML_TAG.sub("", raw)
+    heading = bool(_MD_HEADING.match(s))
+    s = _MD_HEADING.sub("", s)
+    s = _MD_QUOTE.sub("", s)
+    core = s.strip()
+    if core.startswith("**") and core.endswith("**") and len(core) > 4:
+        heading = True
+    italic = "*" in core.replace("**", "") or "_" in core
+    s = _MD_EMPH.sub("", s)
+    s = _MD_ESCAPE.sub(r"\1", s)
+    return _WS.sub(" ", s).strip(), heading, italic
+
+
+def _is_noise(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text)) or bool(_TABLE_RULE.match(text))
+
+
+def _typical_width(lines: list[_Line]) -> int:
+    """Width of a full line in this document: hard-wrapped text has most lines
+    near one width; unwrapped text has no such width (long lines)."""
+    lengths = sorted(len(ln.text) for ln in lines if len(ln.text) > 20)
+    if not lengths:
+        return 0
+    return lengths[int(len(lengths) * 0.75)]
+
+
+def _repeated_page_lines(raw_lines: list[str]) -> set[str]:
+    """Running headers/footers: short lines next to page breaks that recur on
+    several pages."""
+    pages: list[list[str]] = [[]]
+    for ln in raw_lines:
+        if "\f" in ln:
+            pages.append([])
+            rest = ln.replace("\f", "").strip()
+            if rest:
+                pages[-1].append(rest)
+        else:
+            pages[-1].append(ln.strip())
+    if len(pages) < 3:
+        return set()
+    counts: dict[str, int] = {}
+    for page in pages:
+        body = [x for x in page if x]
+        for cand in set(body[:2] + body[-2:]):
+            if len(cand) <= 120:
+                counts[cand] = counts.get(cand, 0) + 1
+    return {c for c, n in counts.items() if n >= max(3, len(pages) // 2)}
+
+
+def _continues(prev: _Line, cur: _Line, width: int) -> bool:
+    """Whether ``cur`` is the hard-wrapped continuation of ``prev``."""
+    if prev.heading != cur.heading and (prev.heading or cur.heading):
+        return False
+    text = cur.text
+    first = text[0]
+    if starts_new_block(text):
+        # "- nghề nghiệp …": a dash that continues the sentence above.
+        rest = text[2:]
+        return (text[0] in "-–" and text[1:2] == " " and rest[:1].islower()
+                and not starts_new_block(rest) and not _SENTENCE_END.search(prev.text))
+    if _SENTENCE_END.search(prev.text):
+        return first.islower() and not prev.text.rstrip().endswith(":")
+    if first.islower() or first.isdigit() or first in "(“\"'‘-–&/,.":
+        return True
+    # An upper-case start continues only a line that runs to the full width.
+    return width > 0 and len(prev.text) >= 0.8 * width and width < 200
+
+
+def paragraphs(text: str, unwrap: bool = True) -> list[Paragraph]:
+    """Split decoded text into paragraphs with 1-based source line spans.
+
+    With ``unwrap`` (plain text and PDF), hard-wrapped lines are joined; DOCX
+    paragraphs are already logical and are kept one per line.
+    """
+    raw_lines = text.split("\n")
+    repeated = _repeated_page_lines(raw_lines)
+    lines: list[_Line] = []
+    for i, raw in enumerate(raw_lines, 1):
+        if _PAGE_BREAK.match(raw) or "\f" in raw:
+            raw = raw.replace("\f", "")
+            if not raw.strip() or _PAGE_BREAK.match(raw):
+                continue
+        if raw.strip() in repeated:
+            continue
+        cleaned, heading, italic = _strip_markup(raw)
+        if not cleaned or _is_noise(cleaned):
+            continue
+        lines.append(_Line(cleaned, i, heading, italic))
+
+    width = _typical_width(lines) if unwrap else 0
+    out: list[Paragraph] = []
+    prev: _Line | None = None
+    for ln in lines:
+        joined = unwrap and prev is not None and _continues(prev, ln, width)
+        prev = ln
+        if joined:
+            last = out[-1]
+            last.text = f"{last.text} {ln.text}"
+            last.line_end = ln.number
+            last.italic_hint = last.italic_hint or ln.italic
+            continue
+        out.append(Paragraph(ln.text, ln.number, ln.number, ln.heading, ln.italic))
+    for p in out:
+        p.text = _WS.sub(" ", p.text).strip()
+    return out

@@ -1,0 +1,227 @@
+"""The header of a plan: what it is, who issued it, where, when, and for what.
+
+Decree 30/2020/NĐ-CP fixes the header block (issuer beside the national
+motto, ``Số: …/KH-UBND``, ``<Place>, ngày … tháng … năm …``), but copies
+saved from PDFs and portals often lose it. Every field therefore has a
+fallback in the preamble (``UBND tỉnh X ban hành Kế hoạch …``), the title
+(``… trên địa bàn phường Y năm 2026``) or the closing formula.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from .markers import parse_marker
+from .model import Header, Paragraph
+from . import provinces as prov
+
+DOC_TYPES = {
+    "kế hoạch": "Kế hoạch", "quyết định": "Quyết định", "chỉ thị": "Chỉ thị",
+    "công văn": "Công văn", "báo cáo": "Báo cáo", "nghị quyết": "Nghị quyết",
+    "thông báo": "Thông báo", "chương trình": "Chương trình", "hướng dẫn": "Hướng dẫn",
+    "đề án": "Đề án", "kế hoạch liên tịch": "Kế hoạch liên tịch",
+}
+_SYMBOL_TYPES = {"KH": "Kế hoạch", "QĐ": "Quyết định", "CT": "Chỉ thị", "BC": "Báo cáo",
+                 "NQ": "Nghị quyết", "TB": "Thông báo", "CTr": "Chương trình", "HD": "Hướng dẫn"}
+
+_NUMBER = re.compile(r"^\s*Số\s*[:.]?\s*(?P<num>\d+[a-zđ]?\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐa-zđ][\wĐđ&.\-–]*)", re.UNICODE)
+_NUMBER_BLANK = re.compile(r"^\s*Số\s*[:.]?\s*[ _.…]*\s*/\s*(?P<sfx>[A-ZĐ][\wĐđ&\-–]*)")
+_DATE = re.compile(r"(?:^|,\s*|\s)ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE)
+_PLACE_DATE = re.compile(r"^\s*(?P<place>[^\d,]{2,40}?)\s*,\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
+
+LEVEL_WORDS = {
+    "tỉnh": "province", "thành phố": "", "tp": "", "huyện": "district", "quận": "district",
+    "thị xã": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
+    "đặc khu": "commune",
+}
+_LEVEL_RX = r"(?P<lw>(?i:tỉnh|thành phố|TP\.?|huyện|quận|thị xã|thị trấn|xã|phường|đặc khu))"
+_NAME_RX = r"(?P<name>(?:[A-ZĐÀ-Ỹ][\wà-ỹđ]*|\d{1,2})(?:[ \-–](?:[A-ZĐÀ-Ỹ][\wà-ỹđ]*|\d{1,2}))*)"
+_UBND_RX = r"(?i:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)"
+_ISSUER_ACT = re.compile(
+    _UBND_RX + r"\s+" + _LEVEL_RX + r"(?:\s+" + _NAME_RX + r")?\s+(?:xây dựng|ban hành|triển khai|thực hiện)")
+_OWN_PLAN = re.compile(r"(?i:Trên đây là|Đây là)\s+(?i:Kế hoạch)\s+(?:của\s+)?" + _UBND_RX + r"\s+" + _LEVEL_RX + r"\s+" + _NAME_RX)
+_ON_TERRITORY = re.compile(r"(?:trên\s+)?địa\s+bàn\s+" + _LEVEL_RX + r"\s+" + _NAME_RX)
+_BLOCK_UBND = re.compile(r"^\s*" + _UBND_RX + r"\s*$")
+_BLOCK_PLACE = re.compile(r"^\s*" + _LEVEL_RX + r"\s+(?P<name>[^\d,;:]{2,40})$")
+_MOTTO = re.compile(r"cộng hòa xã hội|cộng hoà xã hội|độc lập\s*[-–]\s*tự do", re.IGNORECASE)
+_SIGN_BLOCK = re.compile(r"^(?:TM\.|T\.M\.|KT\.|K\.T\.|TL\.|TUQ\.|Q\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)",
+                         re.IGNORECASE)
+_PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+|[A-ZĐÀ-Ỹ]{2,})(?:\s+(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+|[A-ZĐÀ-Ỹ]{2,})){1,4}$")
+_ACT = re.compile(
+    r"(?P<kind>Quyết định|Nghị quyết|Chỉ thị|Kết luận|Kế hoạch|Luật|Nghị định|Thông tư|Đề án|Chương trình|Công văn|Hướng dẫn)?"
+    r"\s*(?:số\s*)?(?P<sym>\d+[a-zđ]?(?:/\d{4})?/[A-ZĐ][A-ZĐa-zđ0-9&]*(?:[-–][A-ZĐa-zđ0-9&]+)*(?:/[A-ZĐ]{1,4}\d*)?"
+    r"|\d+[-–][A-ZĐ]{2,3}/TW)")
+_NATIONAL_SUFFIX = re.compile(r"(?:[-–/](?:TTg|CP|QH\d*|TW|CTN|UBTVQH\d*|BCT|BCĐTW)|/TW)$")
+
+
+def nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+def _title_case_level(lw: str) -> str:
+    lw = lw.lower().rstrip(".")
+    return "thành phố" if lw == "tp" else lw
+
+
+def level_of(level_word: str, name: str) -> str:
+    lw = _title_case_level(level_word)
+    if lw == "thành phố":
+        return "province" if prov.is_province_name(name, lw) else "district"
+    return LEVEL_WORDS.get(lw, "")
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" .,;:")
+    # a name ends before a following sentence or year word
+    name = re.split(r"\s+(?:năm|giai|về|theo|tại|trong|của|xây|ban|triển|thực|như|cụ|với)\b", name)[0]
+    return name.strip()
+
+
+def _iso(d: int, m: int, y: int) -> str:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return ""
+
+
+def _doc_type(paras: list[Paragraph]) -> tuple[str, int]:
+    for i, p in enumerate(paras[:40]):
+        key = p.text.strip().strip("*#").strip().casefold()
+        if key in DOC_TYPES:
+            return DOC_TYPES[key], i
+    return "", -1
+
+
+def read_header(prelude: list[Paragraph], body: list[Paragraph], tail: list[Paragraph]) -> Header:
+    """Read every header field from the paragraphs before the outline
+    (``prelude``), the outline itself (``body``) and the closing part (``tail``)."""
+    h = Header()
+    h.doc_type, t_idx = _doc_type(prelude)
+    head_block = prelude[: t_idx if t_idx >= 0 else min(len(prelude), 8)]
+    after_type = prelude[t_idx + 1:] if t_idx >= 0 else prelude
+    title_parts: list[str] = []
+    for p in after_type:
+        t = p.text
+        if title_parts and (t.startswith(("Thực hiện", "Căn cứ")) or len(t) > 250
+                            or _ISSUER_ACT.search(t) or title_parts[-1].endswith(":")):
+            break
+        if _NUMBER.match(t) or _PLACE_DATE.match(t):
+            continue
+        title_parts.append(t)
+        if len(title_parts) >= 3 or t.endswith(":"):
+            break
+    h.title = " ".join(title_parts).strip()
+
+    for p in head_block + prelude[:12]:
+        m = _NUMBER.match(p.text)
+        if m:
+            h.number = re.sub(r"\s+", "", m["num"]).replace("–", "-").rstrip(".")
+            break
+    if not h.doc_type and h.number:
+        sfx = h.number.split("/")[-1].split("-")[0]
+        h.doc_type = _SYMBOL_TYPES.get(sfx, "")
+
+    place = ""
+    for p in prelude[:15]:
+        m = _PLACE_DATE.match(p.text)
+        if m:
+            d = _DATE.search(p.text)
+            h.issued_date = _iso(int(d["d"]), int(d["m"]), int(d["y"]))
+            place = m["place"].strip()
+            break
+
+    _read_issuer(h, head_block, prelude, body[-6:] + tail, place)
+    on_date = date.fromisoformat(h.issued_date) if h.issued_date else None
+    _read_province(h, prelude, on_date)
+    h.implements, h.based_on = _acts(h.title, prelude)
+    if h.number in h.based_on:
+        h.based_on.remove(h.number)
+    h.signer = _signer(tail or body[-10:])
+    return h
+
+
+def _read_issuer(h: Header, head_block: list[Paragraph], prelude: list[Paragraph],
+                 tail: list[Paragraph], place: str) -> None:
+    lw = name = ""
+    # 1. the issuer block of the standard header
+    for i, p in enumerate(head_block):
+        if _BLOCK_UBND.match(p.text) and i + 1 < len(head_block):
+            m = _BLOCK_PLACE.match(head_block[i + 1].text)
+            if m:
+                lw, name = m["lw"], m["name"].strip().title()
+                break
+    pre = [p.text for p in prelude]
+    # 2. the preamble sentence that issues the plan, 3. the closing formula
+    if not name:
+        hits = [m for t in pre for m in _ISSUER_ACT.finditer(t)]
+        hits += [m for p in tail for m in _OWN_PLAN.finditer(p.text)]
+        for m in hits:
+            lw = m["lw"]
+            name = _clean_name(m["name"] or "")
+            if name:
+                break
+    # the level word alone: the name comes from "trên địa bàn <level> <Name>"
+    if lw and not name or not lw:
+        for m in (m for t in [h.title] + pre for m in _ON_TERRITORY.finditer(t)):
+            if not lw or _title_case_level(m["lw"]) == _title_case_level(lw):
+                lw, name = m["lw"], _clean_name(m["name"])
+                if name:
+                    break
+    if not name and place:
+        name = place
+    if not lw or not name:
+        return
+    lw = _title_case_level(lw)
+    h.issuer = f"UBND {lw} {name}"
+    h.locality = f"{lw[0].upper()}{lw[1:]} {name}"
+    h.level = level_of(lw, name)
+
+
+def _read_province(h: Header, prelude: list[Paragraph], on_date: date | None) -> None:
+    if h.level == "province":
+        p = prov.find_province(h.locality, on_date)
+        if p is not None:
+            h.province = p.name
+            return
+    text = " ".join([h.title] + [p.text for p in prelude])
+    hits = prov.provinces_in_text(text, on_date)
+    if hits:
+        p = hits[0][0]
+        if on_date is not None:
+            p = prov.successor(p, on_date)
+        h.province = p.name
+
+
+def _acts(title: str, prelude: list[Paragraph]) -> tuple[list[str], list[str]]:
+    """National acts the plan carries out vs local acts it goes through, by
+    the issuer part of each symbol (``-TTg``, ``-CP``, ``/QH``, ``/TW`` are
+    national). Sentences that only cite legal grounds (``Căn cứ …``) count
+    for neither; programmes named without a symbol are added in normalize."""
+    texts = [title] + [p.text for p in prelude if not p.text.lstrip().startswith("Căn cứ")
+                       and not parse_marker(p.text)]
+    implements: list[str] = []
+    based_on: list[str] = []
+    for t in texts:
+        for sentence in re.split(r"(?<=[;.])\s+", t):
+            if sentence.lstrip().startswith("Căn cứ"):
+                continue
+            for m in _ACT.finditer(sentence):
+                sym = m["sym"].replace("–", "-")
+                target = implements if _NATIONAL_SUFFIX.search(sym) else based_on
+                if sym not in implements and sym not in based_on:
+                    target.append(sym)
+    return implements, based_on
+
+
+def _signer(tail: list[Paragraph]) -> str:
+    for p in reversed(tail):
+        s = p.text.strip().strip("*").strip()
+        if not s or _SIGN_BLOCK.match(s):
+            continue
+        if _PERSON.match(s) and not s.isupper():
+            return s
+        if _PERSON.match(s) and s.isupper() and len(s.split()) <= 5:
+            return s.title()
+        break
+    return ""

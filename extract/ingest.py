@@ -1,0 +1,273 @@
+"""Ingest: turn one input file (text, DOCX, PDF, Word 97) into a :class:`SourceText`.
+
+The file's content decides how it is read (PDF and ZIP signatures, OLE2 for Word
+97), the extension only breaks ties, because plans are often saved with the wrong
+extension. Every reader returns raw text; this module gives all of them the same
+clean-up (NFC, ``\\n`` line ends, no control characters) so that line numbers mean
+the same thing whatever the source format was.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+from extract.model import IngestError, SourceText
+
+TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".xhtml"})
+"""Extensions read as plain text; unknown extensions are read as text only when
+their bytes look like text."""
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
+
+_LOWER_VIET = (
+    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+)
+VIETNAMESE_LETTERS = frozenset(_LOWER_VIET + _LOWER_VIET.upper())
+"""The precomposed (NFC) letters of the Vietnamese alphabet outside ASCII."""
+
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x85\u2028\u2029]")
+_DROP = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")
+
+
+def load(path: str | Path) -> SourceText:
+    """Read one input file; raise :class:`IngestError` with a short reason when
+    nothing can be read, so the caller can record a ``failed`` row."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot open file: {exc.strerror or exc}") from exc
+    return load_bytes(data, path.suffix, name=path.name)
+
+
+def load_bytes(data: bytes, suffix: str = "", name: str = "input") -> SourceText:
+    """Read a file's bytes; ``suffix`` is its extension (``.docx``), used only when
+    the content itself does not say what the file is."""
+    suffix = suffix.lower()
+    if not data.strip():
+        raise IngestError("empty file")
+    kind = sniff_kind(data, suffix)
+    if kind == "pdf":
+        from extract.pdf_reader import read_pdf
+
+        raw, warnings = read_pdf(data)
+        return _finish(raw, "pdf", "", warnings)
+    if kind == "docx":
+        from extract.docx_reader import read_docx
+
+        raw, warnings = read_docx(data)
+        return _finish(raw, "docx", "", warnings)
+    if kind == "doc":
+        from extract.docx_reader import read_doc
+
+        raw, warnings = read_doc(data)
+        return _finish(raw, "doc", "", warnings)
+    if kind == "encrypted-docx":
+        raise IngestError("encrypted DOCX")
+    if kind == "zip":
+        raise IngestError(f"unsupported file type {suffix or '(ZIP archive)'}")
+    if suffix == ".docx":
+        raise IngestError("corrupt DOCX: not a ZIP archive")
+    if suffix == ".pdf":
+        raise IngestError("corrupt PDF: no %PDF header")
+    try:
+        text, encoding, warnings = decode_text(data)
+    except IngestError as exc:
+        if suffix not in TEXT_SUFFIXES and suffix != ".doc" and str(exc).startswith("binary"):
+            raise IngestError(f"unsupported file type {suffix}") from exc
+        raise
+    return _finish(text, "txt", encoding, warnings)
+
+
+def sniff_kind(data: bytes, suffix: str) -> str:
+    """Say what reader a file needs: ``pdf``, ``docx``, ``doc``, ``encrypted-docx``,
+    ``zip`` (a ZIP that is not a Word document) or ``text`` (try decoding)."""
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(_ZIP_MAGIC):
+        return "docx" if b"word/" in data or suffix == ".docx" else "zip"
+    if data.startswith(_OLE2_MAGIC):
+        # A password-protected DOCX is an OLE2 container holding EncryptionInfo.
+        return "encrypted-docx" if _ENCRYPTED_OOXML in data[:65536] else "doc"
+    if data.lstrip()[:5] == b"{\\rtf" and suffix in (".doc", ".rtf"):
+        return "doc"
+    return "text"
+
+
+def decode_text(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode a text file's bytes; return (text, encoding used, warnings).
+
+    Order: byte order mark, strict UTF-8, BOM-less UTF-16 told by where the NUL
+    bytes fall, UTF-8 with a few broken bytes, then a guess by charset-normalizer
+    corrected towards Windows-1258 when that reads as Vietnamese."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), encoding, []
+            except UnicodeDecodeError as exc:
+                raise IngestError(f"undecodable text: invalid {encoding} after its BOM") from exc
+    try:
+        return _check_not_binary(data.decode("utf-8")), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        encoding = utf16_by_nul_pattern(data)
+        if encoding:
+            try:
+                return _check_not_binary(data.decode(encoding)), encoding, []
+            except UnicodeDecodeError:
+                pass
+        raise IngestError("binary file (not text, DOCX or PDF)")
+    # Control bytes mean the same in every ASCII-based code page: refuse before guessing.
+    _check_not_binary(data.decode("latin-1"))
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        text, bad = mostly_utf8
+        return _check_not_binary(text), "utf-8", [f"{bad} invalid UTF-8 bytes replaced"]
+    text, encoding = _guess_legacy(data)
+    warnings = []
+    if vietnamese_score(unicodedata.normalize("NFC", text)) < 0.5:
+        warnings.append(
+            f"decoded as {encoding} but does not read as Vietnamese "
+            "(legacy TCVN3/VNI encodings are not converted)"
+        )
+    return _check_not_binary(text), encoding, warnings
+
+
+def utf16_by_nul_pattern(data: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when NUL bytes sit on one side of the byte
+    pairs, as ASCII characters in UTF-16 put them; else ``None``."""
+    pairs = len(data) // 2
+    if pairs == 0:
+        return None
+    even = data[0::2].count(0)
+    odd = data[1::2].count(0)
+    if odd >= 0.2 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.2 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """Decode UTF-8 text that has a handful of broken bytes (a file pasted together
+    from two sources) instead of guessing a legacy encoding for all of it."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 127) - bad
+    if bad <= max(1, len(data) // 1000) and multibyte >= 10 * bad:
+        return text, bad
+    return None
+
+
+def _guess_legacy(data: bytes) -> tuple[str, str]:
+    """Guess an 8-bit encoding; prefer Windows-1258 when it yields Vietnamese."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    guess: tuple[str, str] | None = None
+    if best is not None and not best.encoding.startswith(("utf_16", "utf_32")):
+        guess = (str(best), codecs.lookup(best.encoding).name)
+    if guess is None or guess[1] != "cp1258":
+        try:
+            as_1258 = unicodedata.normalize("NFC", data.decode("cp1258"))
+        except UnicodeDecodeError:
+            as_1258 = None
+        if as_1258 is not None and reads_as_vietnamese(as_1258):
+            if guess is None or vietnamese_score(as_1258) > vietnamese_score(
+                unicodedata.normalize("NFC", guess[0])
+            ):
+                return data.decode("cp1258"), "cp1258"
+    if guess is None:
+        raise IngestError("undecodable text")
+    return guess
+
+
+_TONED = frozenset(
+    ch for ch in VIETNAMESE_LETTERS
+    if any(mark in unicodedata.normalize("NFD", ch) for mark in "\u0300\u0301\u0303\u0309\u0323")
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def vietnamese_purity(text: str) -> float:
+    """Share of Vietnamese letters among the non-ASCII letters and marks of an NFC
+    text: near 1 for Vietnamese, low for text decoded with the wrong code page."""
+    viet = other = 0
+    for ch in text:
+        if ord(ch) < 128:
+            continue
+        if ch in VIETNAMESE_LETTERS:
+            viet += 1
+        elif unicodedata.category(ch)[0] in "LM":
+            other += 1
+    return viet / (viet + other) if viet + other else 0.0
+
+
+def syllable_validity(text: str) -> float:
+    """Share of words with non-ASCII letters that could be Vietnamese syllables:
+    at most one tone-marked vowel, and no capital after a small letter. A wrong
+    Latin code page keeps the letters Vietnamese but breaks these rules
+    (``hõòp``, ``SõÒ`` for ``hợp``, ``Sở``)."""
+    valid = total = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        total += 1
+        tones = sum(1 for ch in word if ch in _TONED)
+        case_break = any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+        valid += tones <= 1 and not case_break
+    return valid / total if total else 0.0
+
+
+def vietnamese_score(text: str) -> float:
+    """How much an NFC text reads as Vietnamese, 0 to 1."""
+    return vietnamese_purity(text) * syllable_validity(text)
+
+
+def reads_as_vietnamese(text: str) -> bool:
+    """True when an NFC text has Vietnamese letters at the density of real
+    Vietnamese (a few per hundred letters), hardly any other non-ASCII letter,
+    and words shaped like Vietnamese syllables."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    viet = sum(1 for ch in text if ch in VIETNAMESE_LETTERS)
+    return viet > 0 and viet >= 0.03 * letters and vietnamese_score(text) >= 0.85
+
+
+def _check_not_binary(text: str) -> str:
+    """Refuse decoded 'text' that is mostly control characters (an executable,
+    an image) rather than handing garbage to the parser."""
+    controls = len(_BINARY_CONTROLS.findall(text))
+    if controls > max(2, len(text) // 100):
+        raise IngestError("binary file (not text, DOCX or PDF)")
+    return text
+
+
+def clean_text(text: str) -> str:
+    """NFC, ``\\n`` line ends, no leading BOM, no control characters other than
+    ``\\n``, ``\\t`` and the ``\\f`` page separator."""
+    text = _LINE_BREAKS.sub("\n", text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = _DROP.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _finish(raw: str, kind: str, encoding: str, warnings: list[str]) -> SourceText:
+    text = clean_text(raw)
+    if not text.strip():
+        raise IngestError("empty file" if kind == "txt" else f"no text in {kind.upper()}")
+    return SourceText(text=text, kind=kind, encoding=encoding, warnings=list(warnings))

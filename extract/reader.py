@@ -1,0 +1,83 @@
+"""One plan file → a Document with header and tasks (the extract step)."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from . import cleanup, header, ingest, structure
+from .model import Document, IngestError, Paragraph
+from .syllables import repair_glued
+
+_TAIL = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*[:.]?", re.IGNORECASE)
+_CLOSING = re.compile(r"\./\.\s*$|^(?:TM\.|T\.M\.|KT\.)\s", re.IGNORECASE)
+_PERIOD_WORDS = re.compile(r"thời gian|giai đoạn|từ năm|đến năm|\bnăm \d{4}", re.IGNORECASE)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tail_start(paras: list[Paragraph], start: int) -> int:
+    """Index of the closing part (``Nơi nhận``, signature), or len(paras)."""
+    for i in range(start, len(paras)):
+        if _TAIL.match(paras[i].text):
+            return i
+    return len(paras)
+
+
+def document_from_text(doc: Document, text: str, unwrap: bool = True) -> Document:
+    """Fill ``doc`` from decoded text: paragraphs, header, tasks, period hints."""
+    paras = cleanup.paragraphs(text, unwrap=unwrap)
+    for p in paras:
+        p.text = repair_glued(p.text)
+    doc.paragraphs = paras
+    b = structure.body_start(paras)
+    doc.body_start = b
+    t = tail_start(paras, b)
+    body = paras[b:t]
+    tasks, periods, root = structure.parse_tasks(body)
+    doc.tasks = tasks
+    doc.header = header.read_header(paras[:b], body, paras[t:])
+    doc.period_hints = periods + _period_sentences(root) + [doc.header.title]
+    if not tasks:
+        doc.warn("no tasks found")
+    if t == len(paras) and not any(_CLOSING.search(p.text) for p in paras[-5:]):
+        doc.warn("no closing part (Nơi nhận, signature): the text may be cut off")
+    return doc
+
+
+def _period_sentences(root: structure.Node) -> list[str]:
+    """Sentences of the general sections that may state the plan period."""
+    out = []
+    for top in root.children:
+        if not structure._GENERAL_HEADING.match(top.text):
+            continue
+        for n in top.walk():
+            for p in [n.para] + n.description:
+                if _PERIOD_WORDS.search(p.text) and p.text:
+                    out.append(p.text)
+    return out
+
+
+def read_plan(path: str | Path, doc_id: str | None = None, source_path: str | None = None) -> Document:
+    """Read one plan. Never raises for bad input: the Document says why."""
+    path = Path(path)
+    doc = Document(doc_id or path.stem, source_path or str(path))
+    try:
+        doc.sha256 = sha256_of(path)
+        src = ingest.load(path)
+    except IngestError as e:
+        doc.fail(str(e))
+        return doc
+    except OSError as e:
+        doc.fail(f"cannot read file: {e.strerror or e}")
+        return doc
+    doc.kind = src.kind
+    for w in src.warnings:
+        doc.warn(w)
+    return document_from_text(doc, src.text, unwrap=src.kind not in ("docx", "doc"))

@@ -1,0 +1,127 @@
+"""The ``kehoach`` command: parses arguments and calls the library."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from emit import batch
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kehoach")
+def main() -> None:
+    """Turn Vietnamese government plans (kế hoạch) into comparable tables.
+
+    \b
+    Example:
+        kehoach run data/raw -o data/out
+        kehoach show data/raw/001_591f09c69c18c1bb.txt
+        kehoach evaluate --gold tests/gold --pred data/out
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--out", "out_dir", default="data/out", show_default=True,
+              type=click.Path(file_okay=False), help="Folder for the output tables.")
+@click.option("--format", "formats", multiple=True, default=("csv", "xlsx"), show_default=True,
+              type=click.Choice(["csv", "xlsx", "parquet"]),
+              help="Output formats besides CSV (repeat the option for several).")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False),
+              help="CSV of your own agency matches (mention,agency_id,…), applied on every run.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any document failed.")
+@click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
+def run(inputs, out_dir, formats, aliases, strict, no_progress):
+    """Read every plan in INPUTS (files, folders searched recursively, or globs)
+    and write documents.csv, tasks.csv, mentions.csv, agencies.csv and the
+    workbook into --out.
+
+    \b
+    Example:
+        kehoach run data/raw -o data/out
+        kehoach run "archive/**/*.docx" -o out --format parquet
+    """
+    from normalize.pipeline import Pipeline
+
+    total = batch.count_inputs(list(inputs))
+    bar = None
+    if total > 3 and not no_progress:
+        from tqdm import tqdm
+        bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+    try:
+        summary = batch.run(list(inputs), out_dir, pipeline=Pipeline(aliases=aliases),
+                            formats=tuple(dict.fromkeys(("csv",) + tuple(formats))),
+                            progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
+    click.echo(summary.line())
+    if strict and summary.failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--fields/--no-fields", default=True, help="Show each task's lead, support and time.")
+def show(file, fields):
+    """Print one document's header and task tree, for a quick look.
+
+    \b
+    Example:
+        kehoach show data/raw/001_591f09c69c18c1bb.txt
+    """
+    from emit.show import render_document
+    from extract.reader import read_plan
+    from normalize.pipeline import Pipeline
+
+    doc = read_plan(file)
+    if doc.status != "failed":
+        Pipeline()(doc)
+    click.echo(render_document(doc, fields=fields))
+
+
+@main.command()
+@click.option("--gold", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Gold folder: docs*.jsonl and tasks/<doc>.jsonl.")
+@click.option("--pred", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Output folder of a run (documents.csv, tasks.csv, mentions.csv).")
+@click.option("--docs", help="Comma-separated gold document ids (or unique prefixes) to score.")
+@click.option("--min", "mins", multiple=True, metavar="METRIC=VALUE",
+              help="Fail (exit 1) when an overall metric is below VALUE, e.g. tasks.f1=0.98.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the results as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="List every error per document.")
+def evaluate(gold, pred, docs, mins, json_path, verbose):
+    """Score a run's tables against hand-checked answers (gold).
+
+    \b
+    Example:
+        kehoach evaluate --gold tests/gold --pred data/out --min tasks.f1=0.98
+    """
+    from emit import evaluate as ev
+
+    try:
+        res = ev.evaluate(pred, gold, [d for d in docs.split(",") if d.strip()] if docs else None)
+        thresholds = {}
+        for item in mins:
+            key, _, value = item.partition("=")
+            try:
+                thresholds[key.strip()] = float(value)
+            except ValueError:
+                raise click.BadParameter(f"{item!r}: expected METRIC=NUMBER", param_hint="--min")
+        failed = ev.check_thresholds(res, thresholds)
+    except ev.EvaluationInputError as e:
+        raise click.ClickException(str(e))
+    click.echo(ev.render(res, verbose=verbose))
+    if json_path:
+        import json
+        Path(json_path).write_text(json.dumps(res.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for msg in failed:
+        click.echo(msg, err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The normalize step as a list of small components run over a Document.
+
+Each component reads what extract set and fills its own fields, in the
+spirit of spaCy's pipeline: programmes → period → times → agencies →
+alignment. A Pipeline also owns the state shared across documents (the
+agency cache), and writes the side tables that state produces.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from extract.model import Document
+
+from .periods import set_period
+from .programmes import add_programmes
+from .times import set_times
+
+Step = Callable[[Document], None]
+
+
+class Pipeline:
+    """Callable over documents; ``steps`` names the components to run."""
+
+    DEFAULT_STEPS = ("programmes", "period", "times", "agencies", "alignment")
+
+    def __init__(self, aliases: str | Path | None = None, steps: tuple[str, ...] | None = None):
+        self.step_names = tuple(steps or self.DEFAULT_STEPS)
+        self._aliases = str(aliases) if aliases else None
+        self._agencies = None
+        self.steps: list[Step] = [self._factory(n) for n in self.step_names]
+
+    def _factory(self, name: str) -> Step:
+        if name == "programmes":
+            return add_programmes
+        if name == "period":
+            return set_period
+        if name == "times":
+            return set_times
+        if name == "agencies":
+            from .agencies import AgencyNormalizer
+            self._agencies = AgencyNormalizer(self._aliases)
+            return self._set_agencies
+        if name == "alignment":
+            from .alignment_step import set_alignment
+            return set_alignment
+        raise ValueError(f"unknown pipeline step {name!r}; known: {', '.join(self.DEFAULT_STEPS)}")
+
+    def __call__(self, doc: Document) -> Document:
+        for step in self.steps:
+            step(doc)
+        return doc
+
+    def _set_agencies(self, doc: Document) -> None:
+        h = doc.header
+        ctx = dict(locality=h.locality, level=h.level, province=h.province)
+        for t in doc.tasks:
+            t.lead = self._agencies.mentions(t.lead_raw, "lead", **ctx) if t.lead_raw else []
+            t.support = self._agencies.mentions(t.support_raw, "support", **ctx) if t.support_raw else []
+
+    def write_side_tables(self, out: Path) -> list[Path]:
+        """agencies.csv and agencies_review.csv from what this pipeline resolved."""
+        from emit.tables import AGENCY_COLUMNS
+        from emit.writers import write_csv
+        if self._agencies is None:
+            write_csv(out / "agencies.csv", AGENCY_COLUMNS, [])
+            return [out / "agencies.csv"]
+        write_csv(out / "agencies.csv", AGENCY_COLUMNS, self._agencies.agencies_rows())
+        rows = self._agencies.review_rows()
+        cols = list(rows[0].keys()) if rows else ["mention", "match_method", "match_score", "agency_id"]
+        write_csv(out / "agencies_review.csv", cols, rows)
+        return [out / "agencies.csv", out / "agencies_review.csv"]

@@ -1,0 +1,322 @@
+"""Make test inputs in every format kehoach reads, from the text of a plan.
+
+Each writer turns one plan text into the form a province might publish it in
+(legacy encodings, Word with real list numbering, a text PDF, a scan), so the
+same plan can be checked to give the same result whatever the format.
+"""
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+import unicodedata
+from pathlib import Path
+from typing import Iterable, Sequence
+
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+"""Grave, acute, tilde, hook above, dot below: the marks Windows-1258 writes as
+separate combining bytes after the base letter."""
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_WHOLE_BOLD = re.compile(r"\s*\*\*((?:(?!\*\*).)+)\*\*\s*")
+_INLINE = re.compile(r"(\*\*(?:(?!\*\*).)+\*\*|(?<![*\w])\*(?=\S)[^*]+?(?<=\S)\*(?![*\w]))")
+_ROMAN = re.compile(r"^([IVXLC]+)\. (?=\S)")
+_DECIMAL = re.compile(r"^(\d+)\. (?=\S)")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+WORD_LIST_ID = 90
+"""numId/abstractNumId of the I./1. list written by ``write_docx(numbering="word")``."""
+
+
+# --- plain text ----------------------------------------------------------------------
+
+
+def windows_1258_form(text: str) -> str:
+    """Text as Windows-1258 stores it: base letters (``ô``, ``ư``, ``ă``, ``đ``)
+    precomposed, tone marks as separate combining characters."""
+    out: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONE_MARKS)
+        if not tones:
+            out.append(char)
+            continue
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out)
+
+
+def write_text(text: str, path: str | Path, encoding: str = "utf-8", newline: str = "\n") -> Path:
+    """Write ``text`` with ``\\n`` replaced by ``newline``. ``encoding`` is a Python
+    codec name, ``cp1258`` (tone marks decomposed first) or ``nfd`` (UTF-8, NFD)."""
+    path = Path(path)
+    text = text.replace("\r\n", "\n").replace("\n", newline)
+    if encoding.lower().replace("-", "") in ("cp1258", "windows1258"):
+        data = windows_1258_form(text).encode("cp1258")
+    elif encoding.lower() == "nfd":
+        data = unicodedata.normalize("NFD", text).encode("utf-8")
+    else:
+        data = text.encode(encoding)
+    path.write_bytes(data)
+    return path
+
+
+def plain_text(text: str) -> str:
+    """A plan text without its markdown (heading marks, ``**``, ``*``): what a
+    reader of a PDF made by :func:`write_pdf` sees."""
+    lines = []
+    for line in text.split("\n"):
+        heading = _HEADING.match(line)
+        content = heading.group(2) if heading else line
+        lines.append("".join(seg for seg, _b, _i in _segments(content)))
+    return "\n".join(lines)
+
+
+# --- DOCX ----------------------------------------------------------------------------
+
+
+def write_docx(text: str, path: str | Path, numbering: str = "typed") -> Path:
+    """One paragraph per non-empty line of a plan text.
+
+    ``numbering="typed"`` keeps labels in the text. ``numbering="word"`` removes
+    ``I. `` and ``1. `` labels and applies a real two-level Word list (upperRoman
+    ``%1.`` at level 0, decimal ``%2.`` at level 1, restarting under each Roman),
+    for the labels that list reproduces; reading the file back must rebuild them.
+    Markdown headings get Heading styles with bold set on every run, ``**x**``
+    becomes bold and ``*x*`` italic runs."""
+    import docx
+
+    if numbering not in ("typed", "word"):
+        raise ValueError(f"numbering must be 'typed' or 'word', not {numbering!r}")
+    document = docx.Document()
+    if numbering == "word":
+        _add_word_list(document)
+    for line in _docx_paragraphs(text, numbering):
+        paragraph = document.add_paragraph(style=line.style)
+        if line.ilvl is not None:
+            _set_num_pr(paragraph, WORD_LIST_ID, line.ilvl)
+        for segment, bold, italic in _segments(line.content):
+            run = paragraph.add_run(segment)
+            run.bold = bold or line.bold or (False if line.style else None)
+            if italic:
+                run.italic = True
+    path = Path(path)
+    document.save(str(path))
+    return path
+
+
+def docx_expected_lines(text: str) -> list[str]:
+    """The lines the DOCX reader must give for ``write_docx(text, ...)`` (either
+    numbering): labels in front, ``**...**`` around paragraphs all in bold."""
+    lines = []
+    for line in _docx_paragraphs(text, "typed"):
+        segments = _segments(line.content)
+        body = "".join(seg for seg, _b, _i in segments)
+        bold = line.bold or all(b for seg, b, _i in segments if seg.strip())
+        lines.append(f"**{body.strip()}**" if bold and body.strip() else body)
+    return lines
+
+
+class _DocxLine:
+    __slots__ = ("content", "bold", "style", "ilvl")
+
+    def __init__(self, content: str, bold: bool, style: str | None, ilvl: int | None):
+        self.content, self.bold, self.style, self.ilvl = content, bold, style, ilvl
+
+
+def _docx_paragraphs(text: str, numbering: str) -> list[_DocxLine]:
+    """Split a plan into paragraph specs, taking off the labels that a Word list
+    in the same position would generate (so the list reproduces them exactly)."""
+    out: list[_DocxLine] = []
+    romans = decimals = 0
+    for raw in text.split("\n"):
+        if not raw.strip():
+            continue
+        heading = _HEADING.match(raw)
+        style = f"Heading {len(heading.group(1))}" if heading else None
+        content = heading.group(2) if heading else raw
+        whole = _WHOLE_BOLD.fullmatch(content)
+        bold = whole is not None
+        if whole:
+            content = whole.group(1).strip()
+        ilvl = None
+        if numbering == "word":
+            roman = _ROMAN.match(content)
+            decimal = _DECIMAL.match(content)
+            if roman and _roman_value(roman.group(1)) == romans + 1:
+                romans, decimals, ilvl = romans + 1, 0, 0
+                content = content[roman.end():]
+            elif decimal and int(decimal.group(1)) == decimals + 1:
+                decimals, ilvl = decimals + 1, 1
+                content = content[decimal.end():]
+        out.append(_DocxLine(content, bold, style, ilvl))
+    return out
+
+
+def _segments(content: str) -> list[tuple[str, bool, bool]]:
+    """(text, bold, italic) pieces of a line with inline markdown."""
+    pieces = []
+    for part in _INLINE.split(content):
+        if not part:
+            continue
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            pieces.append((part[2:-2], True, False))
+        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+            pieces.append((part[1:-1], False, True))
+        else:
+            pieces.append((part, False, False))
+    return pieces or [("", False, False)]
+
+
+def _roman_value(numeral: str) -> int:
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _add_word_list(document: object) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    root = document.part.part_related_by(RT.NUMBERING).element  # type: ignore[attr-defined]
+    levels = "".join(
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="%{ilvl + 1}."/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{360 * (ilvl + 1)}" w:hanging="360"/></w:pPr></w:lvl>'
+        for ilvl, fmt in ((0, "upperRoman"), (1, "decimal"))
+    )
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{WORD_LIST_ID}">'
+        f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+    )
+    num = parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{WORD_LIST_ID}">'
+        f'<w:abstractNumId w:val="{WORD_LIST_ID}"/></w:num>'
+    )
+    first_num = root.find(num.tag)
+    if first_num is not None:
+        first_num.addprevious(abstract)  # schema order: every abstractNum before any num
+    else:
+        root.append(abstract)
+    root.append(num)
+
+
+def _set_num_pr(paragraph: object, num_id: int, ilvl: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
+    num_pr.get_or_add_ilvl().val = ilvl
+    num_pr.get_or_add_numId().val = num_id
+
+
+def write_docx_table(
+    path: str | Path,
+    rows: Sequence[Sequence[str | None]],
+    merges: Iterable[tuple[tuple[int, int], tuple[int, int]]] = (),
+    before: Sequence[str] = (),
+    after: Sequence[str] = (),
+) -> Path:
+    """A DOCX with paragraphs ``before``, one table, then paragraphs ``after``.
+
+    ``merges`` are ((row, col), (row, col)) corners of merged ranges; the text of
+    a merged range is the text of its top-left cell (covered cells say ``None``)."""
+    import docx
+
+    document = docx.Document()
+    for line in before:
+        document.add_paragraph(line)
+    table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    for (r1, c1), (r2, c2) in merges:
+        table.cell(r1, c1).merge(table.cell(r2, c2))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                table.cell(r, c).text = value
+    for line in after:
+        document.add_paragraph(line)
+    path = Path(path)
+    document.save(str(path))
+    return path
+
+
+# --- PDF -----------------------------------------------------------------------------
+
+SYSTEM_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def vietnamese_font(bold: bool = False) -> Path:
+    """A TTF with Vietnamese letters: ``$KEHOACH_TEST_FONT``, the system DejaVu
+    Sans, or the copy matplotlib bundles."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    candidates = []
+    if os.environ.get("KEHOACH_TEST_FONT") and not bold:
+        candidates.append(Path(os.environ["KEHOACH_TEST_FONT"]))
+    candidates.append(SYSTEM_FONT.with_name(name))
+    try:
+        import matplotlib
+
+        candidates.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name)
+    except ImportError:
+        pass
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise RuntimeError(
+        f"write_pdf needs {name} (a TTF with Vietnamese letters): install fonts-dejavu-core "
+        "or matplotlib, or set KEHOACH_TEST_FONT"
+    )
+
+
+def write_pdf(text: str, path: str | Path, width: int = 95) -> Path:
+    """A text PDF (A4) of a plan: markdown removed, paragraphs all in bold set in
+    bold, lines wrapped at ``width`` characters, as many pages as needed."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    regular = vietnamese_font()
+    pdfmetrics.registerFont(TTFont("KehoachSans", str(regular)))
+    try:
+        pdfmetrics.registerFont(TTFont("KehoachSans-Bold", str(vietnamese_font(bold=True))))
+        bold_font = "KehoachSans-Bold"
+    except RuntimeError:
+        bold_font = "KehoachSans"
+    page_width, page_height = A4
+    margin, size, leading = 42.0, 9.0, 12.0
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    y = page_height - margin
+    for raw in text.split("\n"):
+        heading = _HEADING.match(raw)
+        content = heading.group(2) if heading else raw
+        segments = _segments(content)
+        line = "".join(seg for seg, _b, _i in segments)
+        is_bold = all(b for seg, b, _i in segments if seg.strip()) and bool(line.strip())
+        wrapped = textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
+        for piece in wrapped:
+            if y < margin:
+                pdf.showPage()
+                y = page_height - margin
+            if piece:
+                pdf.setFont(bold_font if is_bold else "KehoachSans", size)
+                pdf.drawString(margin, y, piece)
+            y -= leading
+    pdf.showPage()
+    pdf.save()
+    return Path(path)
+
+
+def write_scanned_pdf(path: str | Path, pages: int = 1) -> Path:
+    """A PDF that looks like a scan: drawn shapes where the lines of text would
+    be, and no text layer at all."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    page_width, page_height = A4
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for _ in range(pages):
+        pdf.setFillGray(0.95)
+        pdf.rect(20, 20, page_width - 40, page_height - 40, fill=1, stroke=0)
+        pdf.setFillGray(0.2)
+        for i in range(40):
+            pdf.rect(60, page_height - 80 - i * 18, 300 + (i * 37) % 180, 7, fill=1, stroke=0)
+        pdf.showPage()
+    pdf.save()
+    return Path(path)

@@ -1,0 +1,120 @@
+"""End to end: the bundled sample through extract, normalize and emit."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from emit import batch
+from emit.evaluate import evaluate
+from extract.reader import read_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+GOLD = ROOT / "tests" / "gold"
+
+
+def read_rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    summary = batch.run([str(RAW)], out, formats=("csv",))
+    return out, summary
+
+
+@pytest.fixture(scope="session")
+def sample_eval(sample_run):
+    return evaluate(str(sample_run[0]), str(GOLD))
+
+
+def test_every_seed_is_a_row_and_ok(sample_run):
+    out, summary = sample_run
+    docs = read_rows(out / "documents.csv")
+    assert sorted(d["doc_id"] for d in docs) == sorted(p.stem for p in RAW.glob("*.txt"))
+    assert all(d["status"] == "ok" for d in docs), [(d["doc_id"], d["error"]) for d in docs]
+    assert summary.failed == 0 and summary.documents == 5
+
+
+def test_csv_is_excel_friendly(sample_run):
+    out, _ = sample_run
+    raw = (out / "tasks.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw
+    header = raw[3:].split(b"\r\n", 1)[0].decode()
+    for col in ("doc_id", "task_seq", "task_id", "section_path", "text", "activities", "lead_raw",
+                "support_raw", "lead_agencies", "support_agencies", "lead_types", "time_raw",
+                "time_start", "time_end", "recurrence", "time_source", "products", "ref_decision",
+                "ref_task", "ref_score", "adaptation", "line_start", "line_end"):
+        assert col in header.split(","), col
+
+
+def test_gold_task_f1(sample_eval):
+    o = sample_eval.overall
+    assert o["tasks.f1"] >= 0.98, o["tasks.f1"]
+    assert o["tasks.task_id_acc"] >= 0.98
+
+
+def test_gold_header_accuracy(sample_eval):
+    assert sample_eval.overall["header.acc"] >= 0.95, sample_eval.overall
+
+
+def test_line_numbers_point_at_the_task(sample_run):
+    out, _ = sample_run
+    tasks = read_rows(out / "tasks.csv")
+    for t in tasks:
+        src = (RAW / f"{t['doc_id']}.txt").read_text(encoding="utf-8").split("\n")
+        first = src[int(t["line_start"]) - 1]
+        words = t["text"].split()[:3]
+        assert all(w.strip("*") in first.replace("*", "") for w in words[:2]), (t["task_id"], first, words)
+        assert int(t["line_end"]) >= int(t["line_start"])
+
+
+def test_task_ids_unique_per_document(sample_run):
+    out, _ = sample_run
+    seen = set()
+    for t in read_rows(out / "tasks.csv"):
+        key = (t["doc_id"], t["task_id"])
+        assert key not in seen, key
+        seen.add(key)
+
+
+def test_dash_subtasks_and_activities():
+    doc = read_plan(RAW / "002_d41c86ebb56b79c8.txt")
+    by_id = {t.task_id: t for t in doc.tasks}
+    # each bullet with its own fields is a task
+    assert {"III.2.đ.1", "III.2.đ.2"} <= set(by_id)
+    assert "III.2.đ" not in by_id
+    # bullets without fields are activities of the task above
+    assert len(by_id["III.2.c"].activities) == 3
+    assert by_id["III.2.c"].activities[0].startswith("Tìm hiểu, khai thác pháp luật")
+    # the plan's own period under a general section is not a task
+    assert not any(t.task_id.startswith("II.") for t in doc.tasks)
+
+
+def test_trailing_field_block_belongs_to_the_heading():
+    doc = read_plan(RAW / "003_9e1b9e4423e97b84.txt")
+    ids = [t.task_id for t in doc.tasks]
+    assert ids == ["II.1", "II.2", "II.3.1", "II.3.2", "II.4", "II.5"]
+    t = doc.tasks[0]
+    assert t.text.startswith("Nâng cao chất lượng nguồn nhân lực")
+    assert len(t.activities) == 5
+    assert t.time_raw == "Năm 2024"
+
+
+def test_wrapped_dash_line_is_not_a_bullet():
+    doc = read_plan(RAW / "000_6eb7e64af74a1c4e.txt")
+    t = next(t for t in doc.tasks if t.task_id == "III.5.b")
+    assert "tổ chức chính trị - xã hội - nghề nghiệp" in t.support_raw
+
+
+def test_glued_words_repaired_in_text():
+    doc = read_plan(RAW / "000_6eb7e64af74a1c4e.txt")
+    texts = " ".join(t.text + " " + t.lead_raw for t in doc.tasks)
+    assert "thói quen tìm hiểu" in " ".join(t.section_path for t in doc.tasks)
+    assert "UBNDcác" not in texts and "UBND các xã" in texts
+    assert "việc tốt trong" in texts
