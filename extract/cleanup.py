@@ -110,8 +110,9 @@ def _continues(prev: _Line, cur: _Line, width: int) -> bool:
 def paragraphs(text: str, unwrap: bool = True) -> list[Paragraph]:
     """Split decoded text into paragraphs with 1-based source line spans.
 
-    With ``unwrap`` (plain text and PDF), hard-wrapped lines are joined; DOCX
-    paragraphs are already logical and are kept one per line.
+    With ``unwrap``, hard-wrapped lines are joined. DOCX made from PDFs is
+    often wrapped one line per paragraph too; a real paragraph break is never
+    joined because joining needs a lower-case start or a full-width line.
     """
     raw_lines = text.split("\n")
     repeated = _repeated_page_lines(raw_lines)

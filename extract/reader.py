@@ -80,4 +80,4 @@ def read_plan(path: str | Path, doc_id: str | None = None, source_path: str | No
     doc.kind = src.kind
     for w in src.warnings:
         doc.warn(w)
-    return document_from_text(doc, src.text, unwrap=src.kind not in ("docx", "doc"))
+    return document_from_text(doc, src.text)

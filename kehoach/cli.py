@@ -26,9 +26,8 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--out", "out_dir", default="data/out", show_default=True,
               type=click.Path(file_okay=False), help="Folder for the output tables.")
-@click.option("--format", "formats", multiple=True, default=("csv", "xlsx"), show_default=True,
-              type=click.Choice(["csv", "xlsx", "parquet"]),
-              help="Output formats besides CSV (repeat the option for several).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["csv", "xlsx", "parquet"]),
+              help="Also write this format; CSV and kehoach.xlsx are always written.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False),
               help="CSV of your own agency matches (mention,agency_id,…), applied on every run.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any document failed.")
@@ -52,7 +51,7 @@ def run(inputs, out_dir, formats, aliases, strict, no_progress):
         bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
     try:
         summary = batch.run(list(inputs), out_dir, pipeline=Pipeline(aliases=aliases),
-                            formats=tuple(dict.fromkeys(("csv",) + tuple(formats))),
+                            formats=tuple(dict.fromkeys(("csv", "xlsx") + tuple(formats))),
                             progress=bar.update if bar else None)
     finally:
         if bar:

@@ -15,6 +15,7 @@ from .text import fold_ascii, tone_key
 class CollectiveRules:
     plural: frozenset[str]
     ascii_heads: tuple[str, ...]
+    plural_heads: tuple[str, ...]
     type_rules: tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str], ...]
     owners: tuple[str, ...]
 
@@ -25,6 +26,7 @@ def collective_rules() -> CollectiveRules:
     return CollectiveRules(
         plural=frozenset(tone_key(p.casefold()) for p in d["plural_markers"]),
         ascii_heads=tuple(fold_ascii(h) for h in d["ascii_kind_heads"]),
+        plural_heads=tuple(fold_ascii(h) for h in d["plural_heads"]),
         type_rules=tuple((re.compile(r["pattern"]), re.compile(r["not"]) if r.get("not") else None, r["type"])
                          for r in d["type_rules"]),
         owners=tuple(d["owner_markers"]),
@@ -38,8 +40,12 @@ def is_collective(key: str) -> bool:
     words = key.split()
     if any(w in r.plural for w in words):
         return True
-    folded = fold_ascii(key)
-    return any(folded == h or folded.startswith(h + " ") for h in r.ascii_heads)
+    return _kind_head(key)
+
+
+def _kind_head(text: str, heads: tuple[str, ...] | None = None) -> bool:
+    folded = " ".join(re.sub(r"[^\w\s]|_", " ", fold_ascii(text)).split())
+    return any(folded == h or folded.startswith(h + " ") for h in heads or collective_rules().ascii_heads)
 
 
 def collective_type(key: str) -> str:
@@ -56,8 +62,7 @@ def collective_name(display: str) -> str:
     words = display.split()
     while len(words) > 1 and words[0] in r.plural and words[1] in r.plural:
         words.pop(0)
-    folded = fold_ascii(display)
-    if words and words[0] not in r.plural and any(folded == h or folded.startswith(h + " ") for h in r.ascii_heads):
+    if words and words[0] not in r.plural and _kind_head(display, r.plural_heads):
         words.insert(0, "các")
     return " ".join(words)
 

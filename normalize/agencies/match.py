@@ -13,7 +13,7 @@ from .abbrev import Abbreviations
 from .collective import (collective_name, collective_type, is_collective, owner_phrase, tail_level,
                          units_after_plural)
 from .gazetteer import FUZZY_THRESHOLD, Body, Gazetteer, Hit
-from .places import LEVELS, RANK, Context, Place, place_data, strip_place, unit_level
+from .places import LEVELS, RANK, Context, Place, place_data, strip_place, strip_unit_list, unit_level
 from .split import Splitter, default_splitter
 from .text import clean_field, collapse, display_key, match_key, nfc, slug
 
@@ -116,6 +116,15 @@ class AgencyNormalizer:
                 return self._from_body(mention, body, method, 100.0, where, ctx, [])
         if is_collective(full_key):
             return self._collective(mention, expanded, ctx)
+        head, units = strip_unit_list(expanded)
+        if units and head:
+            inner = self._resolve(f"{head} {units[0]}", ctx).mention
+            level = unit_level(units[0], ctx) or inner.level
+            typ = "ubnd_cap_duoi" if inner.agency_type == "ubnd" else inner.agency_type
+            name = display_key(expanded)
+            return _Result(Mention(role="", mention=mention, agency_id=f"generic/{slug(name)}", agency_name=name,
+                                   agency_locality="", agency_type=typ, level=level, match_method="generic",
+                                   match_score=100.0))
         hit = self._fuzzy_hit(core_key, place, ctx)
         if hit.body is not None:
             return self._from_body(mention, hit.body, "fuzzy", hit.score, place, ctx, self._named(hit))
@@ -174,12 +183,23 @@ class AgencyNormalizer:
     def _from_body(self, mention: str, body: Body, method: str, score: float, place: Place, ctx: Context,
                    candidates: list[tuple[str, float]]) -> _Result:
         level = body.pick_level(self._wanted_level(place, ctx))
+        if ctx.level in LEVELS and RANK[level] > RANK[ctx.level] and not place.name:
+            return self._lower_bodies(mention, body, level)
         locality, unit = self._home(level, place, ctx)
         name = body.canonical(unit)
         m = Mention(role="", mention=mention, agency_id=f"{slug(locality)}/{slug(name)}", agency_name=name,
                     agency_locality=locality, agency_type=body.type, level=level, match_method=method,
                     match_score=round(score, 1), candidates=candidates)
         return _Result(m, body.successor)
+
+    def _lower_bodies(self, mention: str, body: Body, level: str) -> _Result:
+        """A body of a lower level named without its place ("Công an xã" in a district plan)
+        stands for all of them: a collective with the body's type."""
+        name = display_key(self.abbr.expand(clean_field(_PAREN.sub(" ", mention))))
+        typ = "ubnd_cap_duoi" if body.type == "ubnd" else body.type
+        m = Mention(role="", mention=mention, agency_id=f"generic/{slug(name)}", agency_name=name,
+                    agency_locality="", agency_type=typ, level=level, match_method="generic", match_score=100.0)
+        return _Result(m)
 
     def _collective(self, mention: str, expanded: str, ctx: Context) -> _Result:
         name = collective_name(display_key(expanded))

@@ -1,6 +1,7 @@
 """Administrative units: the document context, unit words and place names in mentions."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -162,3 +163,15 @@ def strip_place(text: str, ctx: Context) -> Place:
         return Place(s)
     tail = s[len(" ".join(body)):].strip()
     return Place(core, unit, name, tail)
+
+
+def strip_unit_list(text: str) -> tuple[str, list[str]]:
+    """"Công an xã, phường, thị trấn" -> ("Công an", ["xã", "phường", "thị trấn"]); a single
+    trailing unit is left to ``strip_place``."""
+    units = sorted(place_data().unit_words, key=len, reverse=True)
+    alt = "|".join(re.escape(u) for u in units)
+    m = re.search(rf"(?i)\s((?:{alt}))((?:\s*,\s*|\s+và\s+)(?:{alt}))+\s*$", text)
+    if not m:
+        return text, []
+    found = re.findall(rf"(?i)(?<!\w)(?:{alt})(?!\w)", m.group(0))
+    return text[:m.start()].strip(EDGE_PUNCT), [f.casefold() for f in found]

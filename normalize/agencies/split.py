@@ -15,7 +15,7 @@ from spacy.util import filter_spans
 from .abbrev import Abbreviations
 from .gazetteer import gazetteer_key
 from .pipeline import FieldPipeline, default_pipeline, token_norm
-from .places import Context, strip_place
+from .places import Context, place_data, strip_place
 from .resources import load
 from .text import DASHES, EDGE_PUNCT, clean_field, collapse, tone_key
 
@@ -78,9 +78,17 @@ class Splitter:
         self.rules = rules()
         from .gazetteer import Gazetteer
         self.gazetteer = Gazetteer.default()
+        self._cache: dict[str, tuple[Piece, ...]] = {}
 
     # ------------------------------------------------------------------ public
     def pieces(self, raw: str) -> list[Piece]:
+        """Mentions of one field; fields repeat across plans, so results are cached."""
+        hit = self._cache.get(raw)
+        if hit is None:
+            hit = self._cache[raw] = tuple(self._pieces(raw))
+        return list(hit)
+
+    def _pieces(self, raw: str) -> list[Piece]:
         text = self.abbr.repair_glue(clean_field(raw))
         if not text:
             return []
@@ -126,7 +134,7 @@ class Splitter:
     def _apposition_at(self, doc: Doc, i: int) -> bool:
         for a in self.rules.apposition:
             words = tuple(t.norm_ for t in doc[i:i + len(a)])
-            if words == a and doc[i].text[:1].islower():
+            if words == a:
                 return True
         return False
 
@@ -186,6 +194,7 @@ class Splitter:
         return 0
 
     def _soft_split(self, doc: Doc, seg: list[int], protect: list[bool], names: list) -> list[_Element]:
+        starts = {sp.start for sp in names}
         elements: list[_Element] = []
         cur: list[int] = []
         sep = ""
@@ -199,7 +208,14 @@ class Splitter:
                 if self._is_sep(doc, j, protect):
                     break
                 nxt.append(j)
-            if tail and self._kind_len(doc, tail) == len(tail) and self._kind_len(doc, nxt):
+            if tail and self._kind_len(doc, tail) == len(tail) and self._kind_len(doc, nxt) \
+                    and doc[nxt[0]].norm_ not in self.rules.plural:
+                cur.append(i)
+                continue
+            if self._same_level_units(doc, cur, nxt):
+                cur.append(i)
+                continue
+            if doc[i].text != "," and cur and nxt and not self._starts_mention(doc, nxt, starts):
                 cur.append(i)
                 continue
             if cur:
@@ -211,6 +227,29 @@ class Splitter:
         if cur:
             elements.append(_Element(cur, sep))
         return [e for part in elements for e in self._run_together(doc, part, names)]
+
+    def _same_level_units(self, doc: Doc, cur: list[int], nxt: list[int]) -> bool:
+        """"Công an xã, phường, thị trấn" is one list of units; "cấp tỉnh, cấp xã" is not."""
+        if not cur or not nxt:
+            return False
+        units = place_data().unit_words
+        after = " ".join(doc[i].norm_ for i in nxt)
+        if after not in units:
+            return False
+        for k in (2, 1):
+            before = " ".join(doc[i].norm_ for i in cur[-k:])
+            if len(cur) > k and before in units:
+                return _rank(units[before]) == _rank(units[after])
+        return False
+
+    def _starts_mention(self, doc: Doc, idx: list[int], starts: set[int]) -> bool:
+        """Whether the words after "và" open a new mention rather than continue a name."""
+        i = idx[0]
+        if i in starts or doc[i].norm_ in self.rules.plural or self._kind_len(doc, idx):
+            return True
+        if any(_casefold_eq(doc[i:i + k].text, h) for h in self.rules.heads for k in (1, 2, 3) if i + k <= len(doc)):
+            return True
+        return strip_place("X " + _text(doc, idx), _NEUTRAL).core == "X"
 
     def _since_last_break(self, doc: Doc, cur: list[int], protect: list[bool]) -> list[int]:
         out: list[int] = []
@@ -292,6 +331,9 @@ class Splitter:
         place = strip_place(el.text, _NEUTRAL)
         if not place.unit or strip_place(prev.text, _NEUTRAL).unit:
             return
+        before = el.text[:len(el.text) - len(place.tail)].rstrip()
+        if before.endswith(",") or tone_key(before.rsplit(" ", 1)[-1].casefold()) in self.rules.plural:
+            return
         first = prev.text.split(" ", 1)[0]
         if tone_key(first.casefold()) in self.rules.plural:
             return
@@ -306,6 +348,14 @@ class Splitter:
         core = strip_place(prev.text, _NEUTRAL)
         if core.unit:
             el.text = f"{core.core} {el.text}"
+
+
+def _rank(level: str) -> str:
+    return "district" if level == "city" else level
+
+
+def _casefold_eq(a: str, b: str) -> bool:
+    return tone_key(a.casefold()) == tone_key(b.casefold())
 
 
 def _text(doc: Doc, idx: list[int]) -> str:

@@ -1,0 +1,78 @@
+"""Bad input: every file gets a documents.csv row with a status and a reason,
+and the batch goes on."""
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from emit import batch
+from formats import write_scanned_pdf
+from kehoach.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = (ROOT / "data" / "raw" / "001_591f09c69c18c1bb.txt").read_text(encoding="utf-8")
+
+
+def _docs(out: Path) -> dict[str, dict]:
+    with open(out / "documents.csv", encoding="utf-8-sig", newline="") as f:
+        return {r["doc_id"]: r for r in csv.DictReader(f)}
+
+
+def _make_bad_folder(folder: Path) -> None:
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "random.bin").write_bytes(os.urandom(4096))
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02garbage\x00" * 200)
+    (folder / "not_a_plan.txt").write_text("Xin chào.\nĐây là một ghi chú ngắn, không có nhiệm vụ nào.\n",
+                                           encoding="utf-8")
+    cut = SEED[: SEED.index("4. Tổ chức Hội nghị")] + "4. Tổ chức Hội nghị tập huấn nâng cao"
+    (folder / "cut_off.txt").write_text(cut, encoding="utf-8")
+    (folder / "good.txt").write_text(SEED, encoding="utf-8")
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 this is not really a zip")
+    write_scanned_pdf(folder / "scan.pdf")
+
+
+def test_each_bad_file_is_recorded_and_the_batch_goes_on(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    _make_bad_folder(src)
+    summary = batch.run([str(src), str(tmp_path / "missing.txt")], out, formats=("csv",))
+    docs = _docs(out)
+    assert set(docs) == {"empty", "random", "binary", "not_a_plan", "cut_off", "good", "broken",
+                         "scan", "missing"}
+    assert docs["good"]["status"] == "ok"
+    assert docs["empty"]["status"] == "failed" and "empty" in docs["empty"]["error"]
+    assert docs["binary"]["status"] == "failed" and "binary" in docs["binary"]["error"]
+    assert docs["random"]["status"] == "failed"
+    assert docs["scan"]["status"] == "failed" and "no text layer (needs OCR)" in docs["scan"]["error"]
+    assert docs["broken"]["status"] == "failed" and docs["broken"]["error"]
+    assert docs["missing"]["status"] == "failed" and "not found" in docs["missing"]["error"]
+    assert docs["not_a_plan"]["status"] == "partial" and "no tasks found" in docs["not_a_plan"]["error"]
+    assert docs["cut_off"]["status"] == "partial" and "cut off" in docs["cut_off"]["error"]
+    assert int(docs["cut_off"]["n_tasks"]) == 3
+    assert summary.failed == 6 and summary.ok == 1 and summary.partial == 2
+
+
+def test_strict_exits_non_zero_on_failure(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    (src / "good.txt").write_text(SEED, encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(main, ["run", str(src), "-o", str(tmp_path / "o1"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "1 ok" in res.output and "1 failed" in res.output
+    res = runner.invoke(main, ["run", str(src), "-o", str(tmp_path / "o2"), "--strict", "--no-progress"])
+    assert res.exit_code == 1
+
+
+def test_same_stem_gets_a_suffix_in_path_order(tmp_path):
+    for sub in ("b", "a"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        (tmp_path / "in" / sub / "plan.txt").write_text(SEED, encoding="utf-8")
+    batch.run([str(tmp_path / "in")], tmp_path / "out", formats=("csv",))
+    docs = _docs(tmp_path / "out")
+    assert docs["plan"]["source_path"].endswith(os.path.join("a", "plan.txt"))
+    assert docs["plan~2"]["source_path"].endswith(os.path.join("b", "plan.txt"))

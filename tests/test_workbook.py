@@ -1,0 +1,42 @@
+"""kehoach.xlsx: text stays text, nothing becomes a formula, big tables are noted."""
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from emit import workbook
+from emit.tables import TASK_COLUMNS
+from emit.writers import write_csv
+
+
+def _tasks(values: list[str]) -> list[dict]:
+    return [{"doc_id": "d", "task_seq": i + 1, "task_id": v, "text": v, "line_start": 3}
+            for i, v in enumerate(values)]
+
+
+def test_text_cells_are_text_and_never_formulas(tmp_path):
+    tricky = ["1.1", "III.2.đ.1", "=SUM(A1:A3)", "+84 912", "-Cơ quan", "@x", "2023-01-01", "0012"]
+    write_csv(tmp_path / "tasks.csv", TASK_COLUMNS, _tasks(tricky))
+    workbook.write_formats(tmp_path, ("xlsx",))
+    ws = load_workbook(tmp_path / "kehoach.xlsx")["tasks"]
+    header = [c.value for c in ws[1]]
+    col = header.index("task_id") + 1
+    got = [ws.cell(row=r, column=col) for r in range(2, 2 + len(tricky))]
+    assert [c.value for c in got] == tricky
+    assert all(c.data_type == "s" for c in got)
+    seq = ws.cell(row=2, column=header.index("task_seq") + 1)
+    assert seq.value == 1 and seq.data_type == "n"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+
+
+def test_readme_sheet_and_too_large_tables(tmp_path, monkeypatch):
+    write_csv(tmp_path / "tasks.csv", TASK_COLUMNS, _tasks([str(i) for i in range(5)]))
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 3)
+    workbook.write_formats(tmp_path, ("xlsx", "parquet"))
+    wb = load_workbook(tmp_path / "kehoach.xlsx")
+    assert "tasks" not in wb.sheetnames
+    notes = " ".join(str(c.value) for row in wb["README"].iter_rows() for c in row)
+    assert "too large for Excel" in notes
+    df = pd.read_parquet(tmp_path / "tasks.parquet")
+    assert len(df) == 5 and df["task_id"].tolist() == ["0", "1", "2", "3", "4"]
+    assert str(df["task_seq"].dtype).startswith(("int", "Int", "float"))
