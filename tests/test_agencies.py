@@ -194,6 +194,21 @@ def test_list_of_organisation_kinds_gives_one_mention_per_kind():
         "các tổ chức đại diện của các đối tượng đặc thù", "cơ quan, tổ chức khác có liên quan"]
 
 
+def test_va_inside_an_unknown_name_does_not_split():
+    assert split_field("Trung tâm Dịch vụ việc làm và Giáo dục nghề nghiệp, Sở Tư pháp") == [
+        "Trung tâm Dịch vụ việc làm và Giáo dục nghề nghiệp", "Sở Tư pháp"]
+
+
+def test_units_of_one_level_stay_one_list_and_levels_split():
+    assert split_field("Công an xã, phường, thị trấn") == ["Công an xã, phường, thị trấn"]
+    assert split_field("UBND tỉnh, huyện") == ["UBND tỉnh", "UBND huyện"]
+
+
+def test_new_plural_after_va_starts_a_new_collective():
+    assert split_field("Các Sở, ban, ngành; UBND các huyện và các cơ quan thông tin đại chúng") == [
+        "Các Sở, ban, ngành", "UBND các huyện", "các cơ quan thông tin đại chúng"]
+
+
 def test_collective_then_committee_split_on_va():
     assert split_field("Các phòng, ban, cơ quan và UBND các xã, phường.") == [
         "Các phòng, ban, cơ quan", "UBND các xã, phường"]
@@ -329,6 +344,22 @@ def test_collectives_type_and_level(norm, mention, typ, level):
     m = norm.resolve(mention, **HA_LONG)
     assert (m.agency_type, m.level, m.match_method) == (typ, level, "generic")
     assert m.agency_id.startswith("generic/")
+
+
+@pytest.mark.parametrize("mention,typ,level", [
+    ("Công an xã, phường, thị trấn", "cong_an", "commune"),
+    ("Công an xã", "cong_an", "commune"),
+    ("UBND cấp xã", "ubnd_cap_duoi", "commune"),
+])
+def test_lower_level_bodies_without_place_are_collectives(norm, mention, typ, level):
+    m = norm.resolve(mention, **HA_LONG)
+    assert (m.agency_type, m.level, m.match_method) == (typ, level, "generic")
+    assert m.agency_id.startswith("generic/")
+
+
+def test_named_lower_unit_is_its_own_locality(norm):
+    m = norm.resolve("UBND huyện Đông Triều", **dict(BINH_PHUOC, locality="Tỉnh Quảng Ninh", province="Quảng Ninh"))
+    assert (m.agency_id, m.agency_locality, m.level) == ("dong-trieu/uy-ban-nhan-dan-huyen", "Đông Triều", "district")
 
 
 def test_collective_keys_share_the_list_plural(norm):

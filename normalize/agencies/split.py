@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from .abbrev import Abbreviations
-from .gazetteer import gazetteer_key
+from .gazetteer import Gazetteer, gazetteer_key
 from .pipeline import FieldPipeline, default_pipeline, token_norm
 from .places import Context, place_data, strip_place
 from .resources import load
@@ -76,7 +76,6 @@ class Splitter:
         self.pipe = pipeline or default_pipeline()
         self.abbr = Abbreviations.default()
         self.rules = rules()
-        from .gazetteer import Gazetteer
         self.gazetteer = Gazetteer.default()
         self._cache: dict[str, tuple[Piece, ...]] = {}
 
