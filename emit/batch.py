@@ -17,6 +17,7 @@ from extract.reader import read_plan
 from normalize.pipeline import Pipeline
 
 from . import tables
+from .comparison import write_comparison_tables
 from .inputs import InputFile, assign_ids, expand
 from .writers import CsvTable, write_csv
 
@@ -89,6 +90,7 @@ def run(inputs: list[str], out_dir: str | Path, *, pipeline: Pipeline | None = N
         t.close()
     summary.files += [t.path for t in opened]
     summary.files += pipeline.write_side_tables(out)
+    summary.files += write_comparison_tables(out)
     if "xlsx" in formats or "parquet" in formats:
         from .workbook import write_formats
         summary.files += write_formats(out, formats)

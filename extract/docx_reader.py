@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from extract.model import IngestError
+from extract.model import Cell, IngestError, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _R, _T, _TBL, _TR, _TC = W + "p", W + "r", W + "t", W + "tbl", W + "tr", W + "tc"
@@ -36,9 +36,10 @@ DOC_CONVERTER_MISSING = (
 RTF_CONVERTER_MISSING = "cannot read .rtf: install LibreOffice (Debian: libreoffice-writer-nogui)"
 
 
-def read_docx(data: bytes) -> tuple[str, list[str]]:
+def read_docx(data: bytes) -> tuple[str, list[str], list[Table]]:
     """Return the body text of a DOCX in reading order, one line per paragraph,
-    and warnings. Page headers, footers, notes and text boxes are left out."""
+    warnings, and the body's top-level tables with the lines of each cell. Page
+    headers, footers, notes and text boxes are left out."""
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -49,13 +50,125 @@ def read_docx(data: bytes) -> tuple[str, list[str]]:
     part = document.part
     styles = StyleIndex.from_element(_related_element(part, RT.STYLES))
     numbering = Numbering.from_element(_related_element(part, RT.NUMBERING), styles)
-    lines: list[str] = []
-    for paragraph in iter_paragraphs(document.element.body):
-        lines.extend(paragraph_lines(paragraph, styles, numbering))
+    out = _Emitter(styles, numbering)
+    out.body(document.element.body)
     warnings = []
     if numbering.missing:
         warnings.append(f"{numbering.missing} numbered paragraphs refer to missing list definitions")
-    return "\n".join(lines) + "\n", warnings
+    return "\n".join(out.lines) + "\n", warnings, out.tables
+
+
+@dataclass
+class _Emitter:
+    """Writes the lines of a body in reading order and records, for each
+    top-level table, which lines every cell produced."""
+
+    styles: "StyleIndex"
+    numbering: "Numbering"
+    lines: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    def body(self, container: object) -> None:
+        for child in _block_children(container):
+            if child.tag == _TBL:
+                self.table(child)
+            else:
+                self.paragraph(child)
+
+    def paragraph(self, paragraph: object) -> None:
+        self.lines.extend(paragraph_lines(paragraph, self.styles, self.numbering))
+
+    def cell(self, cell: object) -> tuple[int, int]:
+        first = len(self.lines) + 1
+        for paragraph in iter_paragraphs(cell):
+            self.paragraph(paragraph)
+        return (first, len(self.lines)) if len(self.lines) >= first else (0, 0)
+
+    def table(self, element: object) -> None:
+        layout = table_layout(element)
+        cells = []
+        for tc, cell in layout.cells:
+            start, end = self.cell(tc)
+            lines = self.lines[start - 1:end] if start else []
+            cell.text = "\n".join(lines)
+            cell.line_start, cell.line_end = start, end
+            cells.append(cell)
+        self.tables.append(Table(index=len(self.tables) + 1, cells=cells, n_rows=layout.n_rows,
+                                 n_cols=layout.n_cols, header_rows=layout.header_rows))
+
+
+def _block_children(container: object) -> Iterator[object]:
+    """Paragraphs and tables of a body in order, through content controls."""
+    for child in container:  # type: ignore[attr-defined]
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _block_children(content)
+        elif child.tag == _CUSTOM_XML:
+            yield from _block_children(child)
+
+
+@dataclass
+class TableLayout:
+    """Where each ``w:tc`` of a table sits on the grid, each cell once."""
+
+    cells: list[tuple[object, Cell]]
+    n_rows: int
+    n_cols: int
+    header_rows: int
+
+
+def table_layout(table: object) -> TableLayout:
+    """Grid positions of a table's cells.
+
+    python-docx hands a horizontally merged cell out once per grid column it
+    covers (the same ``_tc``) and a vertically merged one as a ``w:vMerge``
+    restart followed by continue cells in the rows below. Here a ``w:gridSpan``
+    widens the cell, and a continue cell (also legacy ``w:hMerge``) lengthens
+    the cell it continues, so every value is read once and knows every row and
+    column it applies to."""
+    cells: list[tuple[object, Cell]] = []
+    above: dict[int, Cell] = {}  # grid column → the cell that last started there
+    header_rows = 0
+    counting_header = True
+    n_cols = 0
+    rows = list(table.iterchildren(_TR))  # type: ignore[attr-defined]
+    for r, row in enumerate(rows):
+        props = row.find(W + "trPr")
+        col = _int_val(props, "gridBefore")
+        is_header = props is not None and _flag(props, "tblHeader") is True
+        if counting_header and is_header:
+            header_rows += 1
+        else:
+            counting_header = False
+        previous: Cell | None = None
+        for tc in _row_cells(row):
+            tc_props = tc.find(W + "tcPr")
+            span = max(1, _int_val(tc_props, "gridSpan") or 1)
+            v_merge = tc_props.find(W + "vMerge") if tc_props is not None else None
+            h_merge = tc_props.find(W + "hMerge") if tc_props is not None else None
+            if v_merge is not None and v_merge.get(_VAL, "continue") == "continue" and col in above:
+                start = above[col]
+                start.row_span = r - start.row + 1
+                previous = start
+            elif h_merge is not None and h_merge.get(_VAL, "continue") == "continue" and previous:
+                previous.col_span += span
+            else:
+                cell = Cell("", r, col, 1, span)
+                cells.append((tc, cell))
+                for c in range(col, col + span):
+                    above[c] = cell
+                previous = cell
+            col += span
+        n_cols = max(n_cols, col)
+    return TableLayout(cells, len(rows), n_cols, header_rows)
+
+
+def _int_val(props: object | None, tag: str) -> int:
+    value = _child_val(props, tag)
+    return int(value) if value and value.isdigit() else 0
 
 
 def _related_element(part: object, reltype: str) -> object | None:
@@ -479,7 +592,7 @@ def _follow_style_link(
 # --- Word 97 -------------------------------------------------------------------------
 
 
-def read_doc(data: bytes) -> tuple[str, list[str]]:
+def read_doc(data: bytes) -> tuple[str, list[str], list[Table]]:
     """Read a Word 97 (or RTF) file through LibreOffice, else antiword."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     antiword = shutil.which("antiword")
@@ -493,7 +606,8 @@ def read_doc(data: bytes) -> tuple[str, list[str]]:
         source.write_bytes(data)
         if office is not None:
             return read_docx(_convert_with_office(office, source, Path(tmp)))
-        return _run_antiword(antiword, source), ["read with antiword: list numbers and tables are approximate"]  # type: ignore[arg-type]
+        text = _run_antiword(antiword, source)  # type: ignore[arg-type]
+        return text, ["read with antiword: list numbers and tables are approximate"], []
 
 
 def _convert_with_office(office: str, source: Path, tmp: Path) -> bytes:

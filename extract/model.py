@@ -14,6 +14,52 @@ class IngestError(Exception):
 
 
 @dataclass
+class Cell:
+    """One table cell, read once however many grid positions it covers.
+
+    ``text`` holds the cell's paragraphs (or, for PDF, its visual lines) joined
+    by ``\\n``; ``line_start``/``line_end`` are the lines of
+    :attr:`SourceText.text` where they were emitted (0 when not emitted)."""
+
+    text: str
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    line_start: int = 0
+    line_end: int = 0
+
+
+@dataclass
+class Table:
+    """A table as laid out in the source: cells on a grid of ``n_rows`` ×
+    ``n_cols``, the first ``header_rows`` rows marked as repeated headers.
+
+    ``span`` is the character range of :attr:`SourceText.text` the table
+    occupies, so that its text can be kept out of the prose. ``soft_wrap`` says
+    the line breaks inside cells are visual wraps (PDF), not paragraphs."""
+
+    index: int
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    span: tuple[int, int] = (0, 0)
+    header_rows: int = 0
+    soft_wrap: bool = False
+    page: int = 0
+
+    def grid(self) -> list[list[Cell | None]]:
+        """Rows of grid positions; a merged cell stands at every position it
+        covers, so a vertical merge gives its value to each row it spans."""
+        rows: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, min(cell.row + cell.row_span, self.n_rows)):
+                for c in range(cell.col, min(cell.col + cell.col_span, self.n_cols)):
+                    rows[r][c] = cell
+        return rows
+
+
+@dataclass
 class SourceText:
     """Decoded text of one input file, NFC, ``\\n`` line ends.
 
@@ -28,6 +74,7 @@ class SourceText:
     kind: str  # "txt", "docx", "pdf", "doc"
     encoding: str = ""
     warnings: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
 
 @dataclass
@@ -88,7 +135,8 @@ class Task:
     line_start: int = 0
     line_end: int = 0
     group_time_raw: str = ""  # time field of the enclosing heading, for inheritance
-    provenance: str = "text"  # "text" or "table:<t>:row:<r>"
+    provenance: str = "text"  # "text" or "table:<t>:row:<r>[:<field>=<col>,…]"
+    extra: dict[str, str] = field(default_factory=dict)  # table columns with no field of their own
     # set by normalize
     lead: list[Mention] = field(default_factory=list)
     support: list[Mention] = field(default_factory=list)

@@ -118,3 +118,51 @@ def test_glued_words_repaired_in_text():
     assert "thói quen tìm hiểu" in " ".join(t.section_path for t in doc.tasks)
     assert "UBNDcác" not in texts and "UBND các xã" in texts
     assert "việc tốt trong" in texts
+
+
+def test_gold_agency_figures(sample_eval):
+    o = sample_eval.overall
+    assert o["mentions.lead.f1"] >= 0.95 and o["mentions.support.f1"] >= 0.95, o
+    assert o["mentions.f1"] >= 0.95
+    assert o["norm.b3_f1"] >= 0.95
+    assert o["norm.type_acc"] >= 0.95
+    assert o["norm.level_acc"] >= 0.90
+
+
+def test_gold_time_figures(sample_eval):
+    o = sample_eval.overall
+    assert o["time.interval_acc"] >= 0.97 and o["time.recurrence_acc"] >= 0.97, o
+    assert o["time.source_acc"] >= 0.97
+
+
+def test_gold_reference_figures(sample_eval):
+    o = sample_eval.overall
+    assert o["ref.acc"] >= 0.90 and o["ref.group_acc"] >= 0.95, o
+
+
+def test_tasks_csv_carries_normalized_agencies(sample_run):
+    out, _ = sample_run
+    t = next(r for r in read_rows(out / "tasks.csv")
+             if r["doc_id"].startswith("003") and r["task_id"] == "II.3.1")
+    assert t["lead_agencies"].split(" ; ")[:2] == ["Sở Tư pháp", "Sở Lao động - Thương binh và Xã hội"]
+    assert t["lead_types"].split(" ; ")[:3] == ["tu_phap", "ldtbxh", "van_hoa"]
+    ids = {r["agency_id"] for r in read_rows(out / "mentions.csv")
+           if r["mention"].startswith("Phòng Tư pháp") and r["doc_id"][:3] in ("000", "004")}
+    assert len(ids) == 1, ids  # one body across two plans of one city
+
+
+def test_user_aliases_apply_on_the_next_run(tmp_path):
+    from click.testing import CliRunner
+    from kehoach.cli import main
+
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("mention,agency_id,agency_name,agency_type,level\n"
+                       "Hội Công chứng viên tỉnh,lang-son/hoi-cong-chung-vien,Hội Công chứng viên,"
+                       "cong_chung,province\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["run", str(RAW / "002_d41c86ebb56b79c8.txt"), "-o", str(out),
+                                    "--aliases", str(aliases), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    m = next(r for r in read_rows(out / "mentions.csv") if r["mention"] == "Hội Công chứng viên tỉnh")
+    assert m["agency_type"] == "cong_chung" and m["match_method"] == "alias"
+    assert (out / "agencies_review.csv").exists()
