@@ -1,8 +1,11 @@
 """A batch run: every input file → one documents.csv row, its tasks and
 mentions, and the tables built from them.
 
-Each document is processed in isolation: whatever goes wrong with one file
-becomes its ``failed`` row and the batch goes on.
+Each document is processed in isolation (by the engine chosen: this process,
+a local pool, a Dask cluster): whatever goes wrong with one file becomes its
+``failed`` row and the batch goes on. Rows are streamed to the CSV files in
+input order, so memory does not grow with the corpus; the files are renamed
+into place at the end, so an interrupted run never leaves half a table.
 """
 from __future__ import annotations
 
@@ -17,9 +20,12 @@ from extract.reader import read_plan
 from normalize.pipeline import Pipeline
 
 from . import tables
+from .cache import ResultCache, pipeline_version
 from .comparison import write_comparison_tables
+from .engines import Config, failed_payload, make_engine
 from .inputs import InputFile, assign_ids, expand
-from .writers import CsvTable, write_csv
+from .side import SideTables
+from .writers import CsvTable
 
 
 @dataclass
@@ -32,14 +38,18 @@ class RunSummary:
     tasks: int = 0
     mentions: int = 0
     times_unread: int = 0
+    cached: int = 0
     seconds: float = 0.0
+    interrupted: bool = False
     files: list[Path] = field(default_factory=list)
 
     def line(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
-        unread = f", {self.times_unread} times unread" if self.times_unread else ""
-        return (f"{self.documents} documents: {self.ok} ok, {self.partial} partial, "
-                f"{self.failed} failed; {self.tasks} tasks, {self.mentions} mentions{unread} "
+        extra = f", {self.times_unread} times unread" if self.times_unread else ""
+        extra += f", {self.cached} from cache" if self.cached else ""
+        head = "interrupted after " if self.interrupted else ""
+        return (f"{head}{self.documents} documents: {self.ok} ok, {self.partial} partial, "
+                f"{self.failed} failed; {self.tasks} tasks, {self.mentions} mentions{extra} "
                 f"in {self.seconds:.1f}s ({rate:.0f} docs/s) → {self.out_dir}")
 
 
@@ -57,57 +67,130 @@ def process(item: InputFile, pipeline: Pipeline) -> Document:
         return doc
 
 
-def run(inputs: list[str], out_dir: str | Path, *, pipeline: Pipeline | None = None,
-        formats: tuple[str, ...] = ("csv", "xlsx"),
+@dataclass
+class _Outputs:
+    """The streamed tables of one run."""
+
+    out: Path
+    docs: CsvTable = None
+    tasks: CsvTable = None
+    mentions: CsvTable = None
+    side: SideTables = field(default_factory=SideTables)
+
+    def __post_init__(self):
+        self.docs = CsvTable(self.out / "documents.csv", tables.DOCUMENT_COLUMNS)
+        self.tasks = CsvTable(self.out / "tasks.csv", tables.TASK_COLUMNS)
+        self.mentions = CsvTable(self.out / "mentions.csv", tables.MENTION_COLUMNS)
+
+    def add(self, payload: dict, summary: RunSummary) -> None:
+        d = payload["document"]
+        self.docs.write([d])
+        self.tasks.write(payload["tasks"])
+        self.mentions.write(payload["mentions"])
+        self.side.add(payload["agencies"], payload["review"], d["doc_id"])
+        summary.documents += 1
+        summary.tasks += len(payload["tasks"])
+        summary.mentions += len(payload["mentions"])
+        summary.times_unread += payload["unread"]
+        setattr(summary, d["status"], getattr(summary, d["status"]) + 1)
+
+    def close(self, commit: bool) -> list[Path]:
+        for t in (self.docs, self.tasks, self.mentions):
+            t.close(commit=commit)
+        if not commit:
+            return []
+        return [self.docs.path, self.tasks.path, self.mentions.path] + self.side.write(self.out)
+
+
+def _relabel(payload: dict, item: InputFile) -> dict:
+    """A cached result under this run's doc_id and source path."""
+    d = {**payload["document"], "doc_id": item.doc_id, "source_path": item.source_path}
+    t = [{**r, "doc_id": item.doc_id} for r in payload["tasks"]]
+    m = [{**r, "doc_id": item.doc_id} for r in payload["mentions"]]
+    return {**payload, "document": d, "tasks": t, "mentions": m}
+
+
+def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
+        steps: tuple[str, ...] | None = None, formats: tuple[str, ...] = ("csv", "xlsx"),
+        engine: str = "local", workers: int | None = None, timeout: float | None = 300.0,
+        scheduler: str | None = None, cache: str | Path | None = None, force: bool = False,
         progress: Callable[[int], object] | None = None) -> RunSummary:
-    """Process ``inputs`` (files, folders, globs) and write the tables to ``out_dir``."""
+    """Process ``inputs`` (files, folders, globs) and write the tables to ``out_dir``.
+
+    ``cache`` is an SQLite file of earlier results (None: no cache); with
+    ``force`` every file is processed again.
+    """
     start = time.perf_counter()
     out = Path(out_dir)
-    pipeline = pipeline or Pipeline()
     files, missing = expand(inputs)
     items = assign_ids(files)
+    config = Config(aliases=str(aliases) if aliases else None, steps=tuple(steps) if steps else None)
     summary = RunSummary(out)
-    docs_t = CsvTable(out / "documents.csv", tables.DOCUMENT_COLUMNS)
-    tasks_t = CsvTable(out / "tasks.csv", tables.TASK_COLUMNS)
-    ment_t = CsvTable(out / "mentions.csv", tables.MENTION_COLUMNS)
-    opened = [docs_t, tasks_t, ment_t]
-    collected: list[tuple[dict, list[dict], list[dict]]] = []
+    store = None
+    if cache is not None:
+        alias_bytes = Path(aliases).read_bytes().hex() if aliases else ""
+        store = ResultCache(Path(cache), pipeline_version(f"{config.steps}|{alias_bytes}"))
+    outputs = _Outputs(out)
     try:
         for name in missing:
-            d = Document(Path(name).stem or name, name)
-            d.fail("file not found")
-            _add(d, opened, summary, collected)
+            outputs.add(failed_payload(InputFile(Path(name), name, Path(name).stem or name), "file not found"),
+                        summary)
+        todo: list[InputFile] = []
+        shas: dict[str, str] = {}
+        ready: dict[str, dict] = {}
         for item in items:
-            doc = process(item, pipeline)
-            _add(doc, opened, summary, collected)
-            if progress:
-                progress(1)
+            if store is None:
+                todo.append(item)
+                continue
+            try:
+                sha = store.sha_for(item.path)
+            except OSError:
+                todo.append(item)
+                continue
+            shas[item.doc_id] = sha
+            hit = None if force else store.get(sha)
+            if hit is not None:
+                ready[item.doc_id] = _relabel(hit, item)
+            else:
+                todo.append(item)
+        eng = make_engine(engine, config, workers, timeout, scheduler, len(todo)) if todo else None
+        results = eng.map(todo) if eng else iter(())
+        try:
+            for item in items:
+                if item.doc_id in ready:
+                    payload = ready.pop(item.doc_id)
+                    summary.cached += 1
+                else:
+                    got, payload = next(results)
+                    assert got is item
+                    if store is not None and payload["cacheable"] and item.doc_id in shas:
+                        store.put(shas[item.doc_id], payload)
+                outputs.add(payload, summary)
+                if progress:
+                    progress(1)
+        finally:
+            if eng:
+                eng.close()
+    except KeyboardInterrupt:
+        summary.interrupted = True
     except BaseException:
-        for t in opened:
-            t.close(commit=False)
+        outputs.close(commit=False)
+        if store:
+            store.close()
         raise
-    for t in opened:
-        t.close()
-    summary.files += [t.path for t in opened]
-    summary.files += pipeline.write_side_tables(out)
+    finally:
+        summary.seconds = time.perf_counter() - start
+    summary.files += outputs.close(commit=True)
+    if store:
+        store.close()
+    if summary.interrupted:
+        return summary
     summary.files += write_comparison_tables(out)
     if "xlsx" in formats or "parquet" in formats:
         from .workbook import write_formats
         summary.files += write_formats(out, formats)
     summary.seconds = time.perf_counter() - start
     return summary
-
-
-def _add(doc: Document, tables_: list[CsvTable], summary: RunSummary, collected) -> None:
-    drow, trows, mrows = tables.rows_of(doc)
-    tables_[0].write([drow])
-    tables_[1].write(trows)
-    tables_[2].write(mrows)
-    summary.documents += 1
-    summary.tasks += len(trows)
-    summary.mentions += len(mrows)
-    summary.times_unread += sum(1 for t in doc.tasks if not t.time_parsed)
-    setattr(summary, doc.status, getattr(summary, doc.status) + 1)
 
 
 def count_inputs(inputs: list[str]) -> int:

@@ -119,6 +119,7 @@ class Mention:
     match_method: str = ""
     match_score: float = 0.0
     candidates: list[tuple[str, float]] = field(default_factory=list)
+    successor: str = ""  # agency_id of the body that took over its duties (2025 reorganisation)
 
 
 @dataclass

@@ -2,8 +2,8 @@
 
 Each component reads what extract set and fills its own fields, in the
 spirit of spaCy's pipeline: programmes → period → times → agencies →
-alignment. A Pipeline also owns the state shared across documents (the
-agency cache), and writes the side tables that state produces.
+alignment. A Pipeline also owns the state shared across the documents of
+one process (the agency cache) and hands out the agency rows it produced.
 """
 from __future__ import annotations
 
@@ -57,16 +57,3 @@ class Pipeline:
         for t in doc.tasks:
             t.lead = self._agencies.mentions(t.lead_raw, "lead", **ctx) if t.lead_raw else []
             t.support = self._agencies.mentions(t.support_raw, "support", **ctx) if t.support_raw else []
-
-    def write_side_tables(self, out: Path) -> list[Path]:
-        """agencies.csv and agencies_review.csv from what this pipeline resolved."""
-        from emit.tables import AGENCY_COLUMNS
-        from emit.writers import write_csv
-        if self._agencies is None:
-            write_csv(out / "agencies.csv", AGENCY_COLUMNS, [])
-            return [out / "agencies.csv"]
-        write_csv(out / "agencies.csv", AGENCY_COLUMNS, self._agencies.agencies_rows())
-        rows = self._agencies.review_rows()
-        cols = list(rows[0].keys()) if rows else ["mention", "match_method", "match_score", "agency_id"]
-        write_csv(out / "agencies_review.csv", cols, rows)
-        return [out / "agencies.csv", out / "agencies_review.csv"]

@@ -87,7 +87,7 @@ class AgencyNormalizer:
             res = self._resolve(key[0], ctx)
             self._cache[key] = res
         self._record(res, ctx)
-        return replace(res.mention, candidates=list(res.mention.candidates))
+        return replace(res.mention, candidates=list(res.mention.candidates), successor=res.successor)
 
     def agencies_rows(self) -> list[dict[str, Any]]:
         rows = []

@@ -1,0 +1,87 @@
+"""Incremental runs: results keyed by each file's sha256 and the pipeline version.
+
+A file whose size and mtime are unchanged is not hashed again; a change of
+code or of any package data file (gazetteer, references, field labels…)
+changes the version and invalidates every entry. One SQLite file, written by
+the parent process only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+PACKAGES = ("extract", "normalize", "emit")
+
+
+@lru_cache(maxsize=8)
+def pipeline_version(extra: str = "") -> str:
+    """Hash of the code and package data that affect results (+ ``extra``,
+    e.g. the user's alias file and the steps)."""
+    h = hashlib.sha256(extra.encode())
+    for pkg in PACKAGES:
+        root = Path(str(resources.files(pkg)))
+        for f in sorted(root.rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc", ".png"):
+                h.update(str(f.relative_to(root)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, path: Path, version: str):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.version = version
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS results (sha TEXT, version TEXT, payload BLOB, "
+                        "PRIMARY KEY (sha, version))")
+        self._pending = 0
+
+    def sha_for(self, path: Path) -> str:
+        st = path.stat()
+        key = str(path.resolve())
+        row = self.db.execute("SELECT size, mtime, sha FROM files WHERE path=?", (key,)).fetchone()
+        if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
+            return row[2]
+        sha = file_sha256(path)
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (key, st.st_size, st.st_mtime_ns, sha))
+        self._tick()
+        return sha
+
+    def get(self, sha: str) -> dict | None:
+        row = self.db.execute("SELECT payload FROM results WHERE sha=? AND version=?",
+                              (sha, self.version)).fetchone()
+        return json.loads(zlib.decompress(row[0])) if row else None
+
+    def put(self, sha: str, payload: dict) -> None:
+        blob = zlib.compress(json.dumps(payload, ensure_ascii=False).encode(), 3)
+        self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?)", (sha, self.version, blob))
+        self._tick()
+
+    def _tick(self) -> None:
+        self._pending += 1
+        if self._pending >= 500:
+            self.db.commit()
+            self._pending = 0
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.execute("DELETE FROM results WHERE version != ?", (self.version,))
+        self.db.commit()
+        self.db.close()

@@ -1,0 +1,176 @@
+"""Where documents are processed: in this process, in a local process pool,
+or on a Dask cluster. Every engine runs the same per-document function and
+yields results in input order, so the tables do not depend on the engine.
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from extract.model import Document
+
+from . import tables
+from .inputs import InputFile
+from .side import side_rows
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a worker needs to build its pipeline (picklable)."""
+
+    aliases: str | None = None
+    steps: tuple[str, ...] | None = None
+
+
+_PIPELINES: dict[Config, object] = {}
+
+
+def pipeline_for(config: Config):
+    """One pipeline per process and config: building it (gazetteer, spaCy
+    matchers) costs about a second, so workers keep theirs."""
+    p = _PIPELINES.get(config)
+    if p is None:
+        from normalize.pipeline import Pipeline
+        p = _PIPELINES[config] = Pipeline(aliases=config.aliases, steps=config.steps)
+    return p
+
+
+def payload_of(doc: Document, cacheable: bool = True) -> dict:
+    drow, trows, mrows = tables.rows_of(doc)
+    agencies, review = side_rows(doc)
+    return {"document": drow, "tasks": trows, "mentions": mrows, "agencies": agencies,
+            "review": review, "unread": sum(1 for t in doc.tasks if not t.time_parsed),
+            "cacheable": cacheable}
+
+
+def process_item(item: InputFile, config: Config) -> dict:
+    """Extract and normalize one file into its table rows; never raises."""
+    from .batch import process
+    doc = process(item, pipeline_for(config))
+    internal = any(e.startswith("internal error") for e in doc.errors)
+    return payload_of(doc, cacheable=not internal)
+
+
+def failed_payload(item: InputFile, reason: str) -> dict:
+    doc = Document(item.doc_id, item.source_path)
+    doc.fail(reason)
+    return payload_of(doc, cacheable=False)
+
+
+class SerialEngine:
+    name = "serial"
+
+    def __init__(self, config: Config):
+        self.config = config
+
+    def map(self, items: Iterable[InputFile]) -> Iterator[tuple[InputFile, dict]]:
+        for item in items:
+            yield item, process_item(item, self.config)
+
+    def close(self) -> None:
+        pass
+
+
+class PoolEngine:
+    """A local process pool (pebble): a document that exceeds ``timeout``
+    seconds has its worker killed and replaced, and becomes a failed row."""
+
+    name = "local"
+
+    def __init__(self, config: Config, workers: int, timeout: float | None):
+        from pebble import ProcessPool
+        pipeline_for(config)  # built once here, inherited by forked workers
+        self.config, self.timeout = config, timeout
+        self.window = max(4, workers * 8)
+        self.pool = ProcessPool(max_workers=workers)
+
+    def map(self, items: Iterable[InputFile]) -> Iterator[tuple[InputFile, dict]]:
+        from concurrent.futures import TimeoutError as FutureTimeout
+        from pebble import ProcessExpired
+        pending: deque = deque()
+        it = iter(items)
+        for item in it:
+            pending.append((item, self.pool.schedule(process_item, (item, self.config), timeout=self.timeout)))
+            if len(pending) >= self.window:
+                break
+        while pending:
+            item, fut = pending.popleft()
+            try:
+                result = fut.result()
+            except FutureTimeout:
+                result = failed_payload(item, f"timed out after {self.timeout:g}s")
+            except ProcessExpired as e:
+                result = failed_payload(item, f"worker crashed (exit code {e.exitcode})")
+            except Exception as e:
+                result = failed_payload(item, f"internal error: {type(e).__name__}: {e}")
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append((nxt, self.pool.schedule(process_item, (nxt, self.config), timeout=self.timeout)))
+            yield item, result
+
+    def close(self) -> None:
+        self.pool.stop()
+        self.pool.join()
+
+
+class DaskEngine:
+    """The same per-document function on Dask distributed: a running
+    scheduler (``scheduler`` address) or a LocalCluster started here."""
+
+    name = "dask"
+
+    def __init__(self, config: Config, workers: int, scheduler: str | None, timeout: float | None):
+        from distributed import Client, LocalCluster
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        self.config, self.timeout = config, timeout
+        self.window = max(8, workers * 16)
+
+    def map(self, items: Iterable[InputFile]) -> Iterator[tuple[InputFile, dict]]:
+        pending: deque = deque()
+        it = iter(items)
+
+        def submit(item):
+            return self.client.submit(process_item, item, self.config, pure=False, key=f"doc-{item.doc_id}-{id(item)}")
+        for item in it:
+            pending.append((item, submit(item)))
+            if len(pending) >= self.window:
+                break
+        while pending:
+            item, fut = pending.popleft()
+            try:
+                result = fut.result(timeout=self.timeout)
+            except Exception as e:
+                reason = "timed out" if "imeout" in type(e).__name__ else f"{type(e).__name__}: {e}"
+                fut.cancel()
+                result = failed_payload(item, f"dask: {reason}")
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append((nxt, submit(nxt)))
+            yield item, result
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def make_engine(name: str, config: Config, workers: int | None, timeout: float | None,
+                scheduler: str | None = None, n_items: int = 0):
+    workers = workers or default_workers()
+    if name == "dask":
+        return DaskEngine(config, workers, scheduler, timeout)
+    if name == "serial" or (name == "local" and (workers == 1 or n_items <= 2) and not timeout):
+        return SerialEngine(config)
+    return PoolEngine(config, workers, timeout)

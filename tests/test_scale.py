@@ -1,0 +1,111 @@
+"""Batch engines, the result cache, timeouts and interruption."""
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from emit import batch, engines
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+TABLES = ("documents.csv", "tasks.csv", "mentions.csv", "agencies.csv", "comparison.csv")
+
+
+def _table(out: Path, name: str) -> list[tuple]:
+    """Rows of a table; source_path left out (runs over copies differ there)."""
+    with open(out / name, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    drop = rows[0].index("source_path") if rows and "source_path" in rows[0] else None
+    return [tuple(v for i, v in enumerate(r) if i != drop) for r in rows]
+
+
+def _same_tables(a: Path, b: Path) -> None:
+    for name in TABLES:
+        assert _table(a, name) == _table(b, name), name
+
+
+@pytest.fixture(scope="module")
+def serial_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial")
+    batch.run([str(RAW)], out, engine="serial", formats=("csv",))
+    return out
+
+
+def test_local_pool_equals_serial(serial_out, tmp_path):
+    batch.run([str(RAW)], tmp_path, engine="local", workers=2, formats=("csv",))
+    _same_tables(serial_out, tmp_path)
+
+
+def test_dask_local_cluster_equals_serial(serial_out, tmp_path):
+    summary = batch.run([str(RAW)], tmp_path, engine="dask", workers=2, formats=("csv",))
+    assert summary.ok == 5
+    _same_tables(serial_out, tmp_path)
+
+
+def test_rerun_uses_the_cache_and_notices_changes(serial_out, tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(RAW, src)
+    cache = tmp_path / "cache.sqlite"
+    first = batch.run([str(src)], tmp_path / "o1", cache=cache, formats=("csv",))
+    assert first.cached == 0 and first.ok == 5
+    second = batch.run([str(src)], tmp_path / "o2", cache=cache, formats=("csv",))
+    assert second.cached == 5
+    _same_tables(tmp_path / "o1", tmp_path / "o2")
+    _same_tables(serial_out, tmp_path / "o2")
+    changed = src / "001_591f09c69c18c1bb.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Quý IV năm 2026", "Quý III năm 2026"),
+                       encoding="utf-8")
+    third = batch.run([str(src)], tmp_path / "o3", cache=cache, formats=("csv",))
+    assert third.cached == 4
+    tasks = {r[2]: r for r in _table(tmp_path / "o3", "tasks.csv") if r[0].startswith("001")}
+    assert "Quý III năm 2026" in tasks["II.4"]
+    forced = batch.run([str(src)], tmp_path / "o4", cache=cache, force=True, formats=("csv",))
+    assert forced.cached == 0
+
+
+def test_changed_rules_invalidate_the_cache(tmp_path):
+    cache = tmp_path / "cache.sqlite"
+    batch.run([str(RAW)], tmp_path / "o1", cache=cache, formats=("csv",))
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("mention,agency_id\nSở Tư pháp,x/so-tu-phap\n", encoding="utf-8")
+    again = batch.run([str(RAW)], tmp_path / "o2", cache=cache, aliases=str(aliases), formats=("csv",))
+    assert again.cached == 0
+
+
+def _hang_on_001(item, config):
+    if item.doc_id.startswith("001"):
+        time.sleep(60)
+    return _real_process_item(item, config)
+
+
+_real_process_item = engines.process_item
+
+
+def test_timeout_stops_a_hung_worker(monkeypatch, tmp_path):
+    monkeypatch.setattr(engines, "process_item", _hang_on_001)
+    t0 = time.perf_counter()
+    summary = batch.run([str(RAW)], tmp_path, engine="local", workers=2, timeout=3, formats=("csv",))
+    assert time.perf_counter() - t0 < 40
+    docs = {r[0]: r for r in _table(tmp_path, "documents.csv")[1:]}
+    assert docs["001_591f09c69c18c1bb"][2] == "failed"
+    assert "timed out after 3s" in docs["001_591f09c69c18c1bb"][3]
+    assert summary.ok == 4 and summary.failed == 1
+
+
+def test_interrupted_run_leaves_complete_files(tmp_path):
+    seen = []
+
+    def stop_after_two(n):
+        seen.append(n)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    summary = batch.run([str(RAW)], tmp_path, engine="serial", formats=("csv",), progress=stop_after_two)
+    assert summary.interrupted and summary.documents == 2
+    rows = _table(tmp_path, "documents.csv")
+    assert len(rows) == 3 and rows[0][0] == "doc_id"
+    assert not list(tmp_path.glob(".*.tmp"))
