@@ -19,6 +19,7 @@ def main() -> None:
         kehoach run data/raw -o data/out
         kehoach show data/raw/001_591f09c69c18c1bb.txt
         kehoach evaluate --gold tests/gold --pred data/out
+        kehoach report --pred data/out -o report.html
     """
 
 
@@ -29,34 +30,52 @@ def main() -> None:
 @click.option("--format", "formats", multiple=True, type=click.Choice(["csv", "xlsx", "parquet"]),
               help="Also write this format; CSV and kehoach.xlsx are always written.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False),
-              help="CSV of your own agency matches (mention,agency_id,…), applied on every run.")
+              help="CSV of your own agency matches (mention,agency_id,…; a filled agencies_review.csv works), applied on every run.")
+@click.option("--workers", type=click.IntRange(1), help="Worker processes (default: one per core).")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=300, show_default=True,
+              help="Seconds one document may take before its worker is stopped and the file is recorded as failed.")
+@click.option("--engine", type=click.Choice(["local", "serial", "dask"]), default="local", show_default=True,
+              help="local: a process pool on this machine; serial: this process only; dask: a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the scheduler to use (tcp://host:8786); default: a local cluster.")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False),
+              help="Result cache (SQLite) for incremental reruns [default: OUT/.kehoach-cache.sqlite].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option("--force", is_flag=True, help="Process every file again, ignoring cached results.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any document failed.")
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
-def run(inputs, out_dir, formats, aliases, strict, no_progress):
+def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, cache_path, no_cache,
+        force, strict, no_progress):
     """Read every plan in INPUTS (files, folders searched recursively, or globs)
-    and write documents.csv, tasks.csv, mentions.csv, agencies.csv and the
-    workbook into --out.
+    and write documents.csv, tasks.csv, mentions.csv, agencies.csv, the
+    comparison with the reference decision and kehoach.xlsx into --out.
+
+    A rerun reprocesses only new or changed files (and everything when the
+    rules change); Ctrl-C keeps the documents finished so far, in complete files.
 
     \b
     Example:
         kehoach run data/raw -o data/out
-        kehoach run "archive/**/*.docx" -o out --format parquet
+        kehoach run "archive/**/*.docx" -o out --format parquet --workers 8
+        kehoach run archive -o out --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from normalize.pipeline import Pipeline
-
     total = batch.count_inputs(list(inputs))
     bar = None
     if total > 3 and not no_progress:
         from tqdm import tqdm
         bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+    cache = None if no_cache else (cache_path or str(Path(out_dir) / ".kehoach-cache.sqlite"))
     try:
-        summary = batch.run(list(inputs), out_dir, pipeline=Pipeline(aliases=aliases),
+        summary = batch.run(list(inputs), out_dir, aliases=aliases,
                             formats=tuple(dict.fromkeys(("csv", "xlsx") + tuple(formats))),
-                            progress=bar.update if bar else None)
+                            engine=engine, workers=workers, timeout=timeout, scheduler=scheduler,
+                            cache=cache, force=force, progress=bar.update if bar else None)
     finally:
         if bar:
             bar.close()
     click.echo(summary.line())
+    if summary.interrupted:
+        raise SystemExit(130)
     if strict and summary.failed:
         raise SystemExit(1)
 
@@ -120,6 +139,30 @@ def evaluate(gold, pred, docs, mins, json_path, verbose):
         click.echo(msg, err=True)
     if failed:
         raise SystemExit(1)
+
+
+@main.command()
+@click.option("--pred", default="data/out", show_default=True, type=click.Path(exists=True, file_okay=False),
+              help="Output folder of a run (documents.csv, tasks.csv, mentions.csv).")
+@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="HTML file to write: one static page, no server needed.")
+def report(pred, out_path):
+    """Write an HTML page comparing the plans of a run: a coverage heatmap of
+    the reference decision's tasks by locality, a summary of every document and
+    the text of every local task with its source lines.
+
+    \b
+    Example:
+        kehoach report -o report.html
+        kehoach report --pred out -o out/report.html
+    """
+    from emit.report import write_report
+
+    try:
+        path = write_report(pred, out_path)
+    except FileNotFoundError as e:
+        raise click.ClickException(f"{pred} is not a run's output folder: {e}")
+    click.echo(f"wrote {path}")
 
 
 if __name__ == "__main__":
