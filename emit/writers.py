@@ -14,6 +14,18 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 EXCEL_MAX_ROWS = 1_048_576
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _publish(tmp: Path | str, path: Path) -> None:
+    """Rename into place with ordinary file permissions (mkstemp makes 0600)."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, path)
 EXCEL_MAX_COLS = 16_384
 
 
@@ -33,7 +45,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        os.replace(tmp, path)
+        _publish(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -61,7 +73,7 @@ class CsvTable:
     def close(self, commit: bool = True) -> None:
         self._f.close()
         if commit:
-            os.replace(self._tmp, self.path)
+            _publish(self._tmp, self.path)
         elif self._tmp.exists():
             self._tmp.unlink()
 
