@@ -10,7 +10,7 @@ from extract.model import Document, Mention, Task
 DOCUMENT_COLUMNS = [
     "doc_id", "source_path", "sha256", "status", "error", "doc_type", "number", "issued_date",
     "issuer", "locality", "level", "province", "implements", "based_on", "period_start",
-    "period_end", "signer", "n_tasks", "title", "kind",
+    "period_end", "signer", "n_tasks", "title", "kind", "encoding",
 ]
 TASK_COLUMNS = [
     "doc_id", "task_seq", "task_id", "section_path", "text", "activities", "lead_raw",
@@ -36,7 +36,7 @@ def document_row(doc: Document) -> dict:
         "locality": h.locality, "level": h.level, "province": h.province,
         "implements": ";".join(h.implements), "based_on": ";".join(h.based_on),
         "period_start": h.period_start, "period_end": h.period_end, "signer": h.signer,
-        "n_tasks": len(doc.tasks), "title": h.title, "kind": doc.kind,
+        "n_tasks": len(doc.tasks), "title": h.title, "kind": doc.kind, "encoding": doc.encoding,
     }
 
 

@@ -610,32 +610,77 @@ def read_doc(data: bytes) -> tuple[str, list[str], list[Table]]:
         return text, ["read with antiword: list numbers and tables are approximate"], []
 
 
+OFFICE_FILTERS = {"doc": ("MS Word 97", "MS Word 95", "MS WinWord 6.0"), "rtf": ("Rich Text Format",)}
+"""LibreOffice import filters tried in turn. Naming the filter matters: left to
+guess, LibreOffice imports a corrupt .doc as plain text and returns garbage."""
+
+
 def _convert_with_office(office: str, source: Path, tmp: Path) -> bytes:
-    outdir = tmp / "out"
-    outdir.mkdir()
     profile = (tmp / "profile").as_uri()  # own profile: parallel runs do not lock each other
-    command = [office, f"-env:UserInstallation={profile}", "--headless",
-               "--convert-to", "docx", "--outdir", str(outdir), str(source)]
+    said = ""
+    for i, infilter in enumerate(OFFICE_FILTERS[source.suffix.lstrip(".")]):
+        outdir = tmp / f"out{i}"
+        outdir.mkdir()
+        command = [office, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                   f"--infilter={infilter}", "--convert-to", "docx", "--outdir", str(outdir),
+                   str(source)]
+        _returncode, _stdout, stderr = _run_converter(command, "LibreOffice")
+        converted = outdir / (source.stem + ".docx")
+        if converted.is_file():
+            return converted.read_bytes()
+        said = said or _converter_message(stderr)
+    raise IngestError("cannot read .doc: LibreOffice could not convert it "
+                      f"({said or 'corrupt or encrypted?'})")
+
+
+CONVERTER_TIMEOUT = 120
+"""Seconds a .doc conversion may take; a hung LibreOffice is killed with its children."""
+
+
+def _run_converter(command: list[str], name: str) -> tuple[int, bytes, bytes]:
+    """Run a converter in its own process group, so a time-out kills the whole
+    tree (``soffice`` is a launcher that starts ``soffice.bin``), not just the
+    launcher; errors become :class:`IngestError` naming the program."""
     try:
-        subprocess.run(command, capture_output=True, timeout=180, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise IngestError(f"cannot read .doc: LibreOffice failed ({_short(exc)})") from exc
-    converted = outdir / (source.stem + ".docx")
-    if not converted.is_file():
-        raise IngestError("cannot read .doc: LibreOffice could not convert it (corrupt or encrypted?)")
-    return converted.read_bytes()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:
+        raise IngestError(f"cannot read .doc: {name} failed to start ({_short(exc)})") from exc
+    try:
+        stdout, stderr = process.communicate(timeout=CONVERTER_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        _kill_group(process)
+        raise IngestError(f"cannot read .doc: {name} took longer than {CONVERTER_TIMEOUT} s") from exc
+    return process.returncode, stdout, stderr
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    import os
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (OSError, AttributeError):  # already gone, or no process groups (Windows)
+        process.kill()
+    process.communicate()
+
+
+def _converter_message(stderr: bytes) -> str:
+    """The last line of a converter's stderr that is not a known harmless warning
+    (LibreOffice says one line; a crash ends with what went wrong)."""
+    for line in reversed(stderr.decode("utf-8", "replace").splitlines()):
+        line = line.strip()
+        if line and "javaldx" not in line:
+            return line[:160]
+    return ""
 
 
 def _run_antiword(antiword: str, source: Path) -> str:
-    try:
-        result = subprocess.run([antiword, "-m", "UTF-8.txt", "-w", "0", str(source)],
-                                capture_output=True, timeout=120, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise IngestError(f"cannot read .doc: antiword failed ({_short(exc)})") from exc
-    if result.returncode != 0 or not result.stdout.strip():
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise IngestError(f"cannot read .doc: {message[0] if message else 'antiword found no text'}")
-    return result.stdout.decode("utf-8", errors="replace")
+    returncode, stdout, stderr = _run_converter(
+        [antiword, "-m", "UTF-8.txt", "-w", "0", str(source)], "antiword")
+    if returncode != 0 or not stdout.strip():
+        raise IngestError(f"cannot read .doc: {_converter_message(stderr) or 'antiword found no text'}")
+    return stdout.decode("utf-8", errors="replace")
 
 
 def _short(exc: BaseException) -> str:

@@ -13,7 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from extract.model import IngestError, SourceText
+from extract import legacy
+from extract.model import IngestError, SourceText, Table
 
 TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".xhtml"})
 """Extensions read as plain text; unknown extensions are read as text only when
@@ -63,18 +64,18 @@ def load_bytes(data: bytes, suffix: str = "", name: str = "input") -> SourceText
     if kind == "pdf":
         from extract.pdf_reader import read_pdf
 
-        raw, warnings = read_pdf(data)
-        return _finish(raw, "pdf", "", warnings)
+        raw, warnings, tables = read_pdf(data)
+        return _finish(raw, "pdf", "", warnings, tables)
     if kind == "docx":
         from extract.docx_reader import read_docx
 
-        raw, warnings = read_docx(data)
-        return _finish(raw, "docx", "", warnings)
+        raw, warnings, tables = read_docx(data)
+        return _finish(raw, "docx", "", warnings, tables)
     if kind == "doc":
         from extract.docx_reader import read_doc
 
-        raw, warnings = read_doc(data)
-        return _finish(raw, "doc", "", warnings)
+        raw, warnings, tables = read_doc(data)
+        return _finish(raw, "doc", "", warnings, tables)
     if kind == "encrypted-docx":
         raise IngestError("encrypted DOCX")
     if kind == "zip":
@@ -111,7 +112,9 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     """Decode a text file's bytes; return (text, encoding used, warnings).
 
     Order: byte order mark, strict UTF-8, BOM-less UTF-16 told by where the NUL
-    bytes fall, UTF-8 with a few broken bytes, then a guess by charset-normalizer
+    bytes fall, the pre-Unicode font encodings TCVN3/VNI/VISCII when their words
+    are Vietnamese syllables (:mod:`extract.legacy`; no warning, the conversion is
+    exact), UTF-8 with a few broken bytes, then a guess by charset-normalizer
     corrected towards Windows-1258 when that reads as Vietnamese."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -131,9 +134,15 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
             except UnicodeDecodeError:
                 pass
         raise IngestError("binary file (not text, DOCX or PDF)")
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is None:
+        # Before the control check: VISCII and TCVN 5712 put a few capitals on C0 bytes.
+        found = legacy.detect(data)
+        if found is not None:
+            encoding, text = found
+            return _check_not_binary(text), encoding, []
     # Control bytes mean the same in every ASCII-based code page: refuse before guessing.
     _check_not_binary(data.decode("latin-1"))
-    mostly_utf8 = _mostly_utf8(data)
     if mostly_utf8 is not None:
         text, bad = mostly_utf8
         return _check_not_binary(text), "utf-8", [f"{bad} invalid UTF-8 bytes replaced"]
@@ -142,7 +151,7 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     if vietnamese_score(unicodedata.normalize("NFC", text)) < 0.5:
         warnings.append(
             f"decoded as {encoding} but does not read as Vietnamese "
-            "(legacy TCVN3/VNI encodings are not converted)"
+            "(nor as TCVN3, VNI or VISCII)"
         )
     return _check_not_binary(text), encoding, warnings
 
@@ -266,8 +275,40 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _finish(raw: str, kind: str, encoding: str, warnings: list[str]) -> SourceText:
+def _finish(raw: str, kind: str, encoding: str, warnings: list[str],
+            tables: list[Table] | None = None) -> SourceText:
     text = clean_text(raw)
     if not text.strip():
         raise IngestError("empty file" if kind == "txt" else f"no text in {kind.upper()}")
-    return SourceText(text=text, kind=kind, encoding=encoding, warnings=list(warnings))
+    if kind == "txt":
+        tables = _text_tables(text)
+    else:
+        tables = _place_tables(text, tables or [])
+    return SourceText(text=text, kind=kind, encoding=encoding, warnings=list(warnings),
+                      tables=tables)
+
+
+def _text_tables(text: str) -> list[Table]:
+    """HTML and markdown tables, found only when the text has their marks."""
+    if "<t" not in text.lower() and "|" not in text:
+        return []
+    from extract.tables import text_tables
+
+    return text_tables(text)
+
+
+def _place_tables(text: str, tables: list[Table]) -> list[Table]:
+    """Give reader tables (cell lines known) the same clean-up as the text and
+    the character span of their lines; number them in document order."""
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    for number, table in enumerate(tables, 1):
+        table.index = number
+        lines = [c.line_start for c in table.cells if c.line_start]
+        ends = [c.line_end for c in table.cells if c.line_end]
+        for cell in table.cells:
+            cell.text = clean_text(cell.text)
+        if lines and max(ends) <= len(starts):
+            first, last = min(lines), max(ends)
+            end = starts[last] - 1 if last < len(starts) else len(text)
+            table.span = (starts[first - 1], end)
+    return tables

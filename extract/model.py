@@ -161,6 +161,7 @@ class Document:
     status: str = "ok"  # ok | partial | failed
     errors: list[str] = field(default_factory=list)
     kind: str = ""
+    encoding: str = ""
     header: Header = field(default_factory=Header)
     tasks: list[Task] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)

@@ -5,12 +5,13 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import cleanup, header, ingest, structure
-from .model import Document, IngestError, Paragraph
+from . import cleanup, header, ingest, structure, tables
+from .model import Document, IngestError, Paragraph, Table
 from .syllables import repair_glued
 
 _TAIL = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*[:.]?", re.IGNORECASE)
 _CLOSING = re.compile(r"\./\.\s*$|^(?:TM\.|T\.M\.|KT\.)\s", re.IGNORECASE)
+_APPENDIX = re.compile(r"^\s*(?:\*\*)?ph[ụu]\s+l[ụu]c\b", re.IGNORECASE)
 _PERIOD_WORDS = re.compile(r"thời gian|giai đoạn|từ năm|đến năm|\bnăm \d{4}", re.IGNORECASE)
 
 
@@ -30,8 +31,15 @@ def tail_start(paras: list[Paragraph], start: int) -> int:
     return len(paras)
 
 
-def document_from_text(doc: Document, text: str, unwrap: bool = True) -> Document:
-    """Fill ``doc`` from decoded text: paragraphs, header, tasks, period hints."""
+def document_from_text(doc: Document, text: str, unwrap: bool = True,
+                       source_tables: list[Table] | None = None) -> Document:
+    """Fill ``doc`` from decoded text: paragraphs, header, tasks, period hints.
+
+    The lines of task tables among ``source_tables`` are kept out of the prose;
+    their rows become tasks under the outline open where each table stands."""
+    found = tables.task_tables(source_tables or [], text)
+    if found:
+        text = tables.blank_spans(text, [s for t in found for s in t.spans])
     paras = cleanup.paragraphs(text, unwrap=unwrap)
     for p in paras:
         p.text = repair_glued(p.text)
@@ -41,14 +49,27 @@ def document_from_text(doc: Document, text: str, unwrap: bool = True) -> Documen
     t = tail_start(paras, b)
     body = paras[b:t]
     tasks, periods, root = structure.parse_tasks(body)
+    if found:
+        first = paras[b].line_start if b < len(paras) else 0
+        last = paras[t].line_start if t < len(paras) else len(text.split("\n")) + 1
+        tasks = tables.merge_tasks(tasks, tables.read_tables(found, root, (first, last)))
     doc.tasks = tasks
-    doc.header = header.read_header(paras[:b], body, paras[t:])
+    doc.header = header.read_header(paras[:b], body, closing_part(paras[t:]))
     doc.period_hints = periods + _period_sentences(root) + [doc.header.title]
     if not tasks:
         doc.warn("no tasks found")
     if t == len(paras) and not any(_CLOSING.search(p.text) for p in paras[-5:]):
         doc.warn("no closing part (Nơi nhận, signature): the text may be cut off")
     return doc
+
+
+def closing_part(tail: list[Paragraph]) -> list[Paragraph]:
+    """The closing block without the appendices after the signature
+    (``PHỤ LỤC``, a task list), so the signer is still its last name."""
+    for i, p in enumerate(tail):
+        if i and _APPENDIX.match(p.text):
+            return tail[:i]
+    return tail
 
 
 def _period_sentences(root: structure.Node) -> list[str]:
@@ -78,6 +99,7 @@ def read_plan(path: str | Path, doc_id: str | None = None, source_path: str | No
         doc.fail(f"cannot read file: {e.strerror or e}")
         return doc
     doc.kind = src.kind
+    doc.encoding = src.encoding
     for w in src.warnings:
         doc.warn(w)
-    return document_from_text(doc, src.text)
+    return document_from_text(doc, src.text, source_tables=src.tables)

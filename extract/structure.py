@@ -160,6 +160,10 @@ def _id_part(node: Node) -> str:
     if node.kind in BULLETS:
         same = [c for c in node.parent.children if c.kind == node.kind]
         return str(same.index(node) + 1)
+    if node.kind.startswith("multi") and node.parent is not None:
+        head, _, last = node.label.rpartition(".")
+        if head and head == node.parent.label or head.endswith(f".{node.parent.label}"):
+            return last  # "1.2" under "1." is part "2" of "I.1.2"
     return node.label
 
 

@@ -71,6 +71,98 @@ def plain_text(text: str) -> str:
     return "\n".join(lines)
 
 
+# --- legacy font encodings ----------------------------------------------------------
+
+LEGACY_ENCODINGS = ("tcvn3", "tcvn5712", "vni", "viscii")
+"""What :func:`legacy_bytes` writes: ``tcvn3`` as ``.VnTime`` documents store it
+(no toned capitals: they are typed as the small letter, drawn big by ``.VnTimeH``),
+``tcvn5712`` (glibc's full TCVN 5712:1993 VN1, capitals included), ``vni`` and
+``viscii``. The TCVN and VISCII bytes come from iconv, VNI from
+:func:`vni_bytes`: never from the tables under test."""
+
+_QUOTES = re.compile("([\u201c\u201d])")
+_VNI_TONES = {"": "", "\u0301": "\xf9", "\u0300": "\xf8", "\u0309": "\xfb", "\u0303": "\xf5",
+              "\u0323": "\xef"}
+_VNI_CIRCUMFLEX = {"": "\xe2", "\u0301": "\xe1", "\u0300": "\xe0", "\u0309": "\xe5",
+                   "\u0303": "\xe3", "\u0323": "\xe4"}
+_VNI_BREVE = {"": "\xea", "\u0301": "\xe9", "\u0300": "\xe8", "\u0309": "\xfa", "\u0303": "\xfc",
+              "\u0323": "\xeb"}
+_VNI_I = {"\u0301": "\xed", "\u0300": "\xec", "\u0309": "\xe6", "\u0303": "\xf3", "\u0323": "\xf2"}
+
+
+def legacy_reference(text: str, encoding: str) -> str:
+    """The NFC text a legacy file made by :func:`legacy_bytes` stands for: VISCII
+    has no curly quotes, so they are straight ones there."""
+    text = unicodedata.normalize("NFC", text)
+    return _QUOTES.sub('"', text) if encoding == "viscii" else text
+
+
+def legacy_bytes(text: str, encoding: str) -> bytes:
+    """``text`` in a legacy encoding (see :data:`LEGACY_ENCODINGS`). Curly quotes
+    are the Windows-1252 bytes Word writes in ``.VnTime``/``VNI-Times`` text."""
+    text = legacy_reference(text, encoding)
+    if encoding == "vni":
+        return vni_bytes(text)
+    if encoding == "tcvn3":
+        text = "".join(_small_if_toned_capital(c) for c in text)
+    charset = {"tcvn3": "TCVN5712-1", "tcvn5712": "TCVN5712-1", "viscii": "VISCII"}[encoding]
+    out = []
+    for piece in _QUOTES.split(text):
+        if piece in ("\u201c", "\u201d"):
+            out.append(piece.encode("cp1252"))
+        elif piece:
+            out.append(_iconv(piece, charset))
+    return b"".join(out)
+
+
+def _small_if_toned_capital(char: str) -> str:
+    return char.lower() if char.isupper() and set(unicodedata.normalize("NFD", char)) & TONE_MARKS else char
+
+
+def _iconv(text: str, charset: str) -> bytes:
+    import subprocess
+
+    result = subprocess.run(["iconv", "-f", "UTF-8", "-t", charset], input=text.encode("utf-8"),
+                            capture_output=True, check=True)
+    return result.stdout
+
+
+def vni_bytes(text: str) -> bytes:
+    """VNI-Windows bytes built from each letter's parts, following the published
+    layout: base letter, then one byte for the circumflex or breve with its tone
+    (``aá`` = ấ), or for the tone alone (``aù`` = á); ``ô``/``ö`` are ơ/ư, ``ñ`` is
+    đ, and the toned i's and ỵ are single bytes. Capitals take capital marks."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        base, marks = parts[0], parts[1:]
+        tone = "".join(m for m in marks if m in TONE_MARKS)
+        shape = "".join(m for m in marks if m not in TONE_MARKS)
+        upper = base.isupper()
+        lower = base.lower()
+        if char in "đĐ":
+            piece = "\xf1"
+        elif shape == "\u031b":  # horn
+            piece = {"o": "\xf4", "u": "\xf6"}[lower] + _VNI_TONES[tone]
+        elif shape == "\u0302":
+            piece = lower + _VNI_CIRCUMFLEX[tone]
+        elif shape == "\u0306":
+            piece = lower + _VNI_BREVE[tone]
+        elif shape:
+            raise ValueError(f"no VNI form for {char!r}")
+        elif lower == "i" and tone:
+            piece = _VNI_I[tone]
+        elif lower == "y" and tone == "\u0323":
+            piece = "\xee"
+        elif tone:
+            piece = lower + _VNI_TONES[tone]
+        else:
+            out.append(char.encode("cp1252"))
+            continue
+        out.append((piece.upper() if upper else piece).encode("cp1252"))
+    return b"".join(out)
+
+
 # --- DOCX ----------------------------------------------------------------------------
 
 
@@ -320,3 +412,162 @@ def write_scanned_pdf(path: str | Path, pages: int = 1) -> Path:
         pdf.showPage()
     pdf.save()
     return Path(path)
+
+
+# --- task tables ---------------------------------------------------------------------
+
+
+class TableSpec:
+    """A table to write: ``rows`` of cell texts (``\\n`` between a cell's
+    paragraphs, ``None`` under a merged range), ``merges`` as ((row, col), (row,
+    col)) corners, the first ``header_rows`` rows marked to repeat on every page
+    (``w:tblHeader``; ``repeatRows`` in PDF)."""
+
+    def __init__(self, rows: Sequence[Sequence[str | None]],
+                 merges: Iterable[tuple[tuple[int, int], tuple[int, int]]] = (),
+                 header_rows: int = 1):
+        self.rows = [list(r) for r in rows]
+        self.merges = list(merges)
+        self.header_rows = header_rows
+
+    @property
+    def n_cols(self) -> int:
+        return max(len(r) for r in self.rows)
+
+
+Block = "str | TableSpec"
+
+
+def write_docx_blocks(path: str | Path, blocks: Sequence[object]) -> Path:
+    """A DOCX of prose blocks (plan text, one paragraph per non-empty line, as
+    :func:`write_docx` with typed numbering) and tables, in order."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for block in blocks:
+        if isinstance(block, TableSpec):
+            table = document.add_table(rows=len(block.rows), cols=block.n_cols)
+            table.style = "Table Grid"
+            for (r1, c1), (r2, c2) in block.merges:
+                table.cell(r1, c1).merge(table.cell(r2, c2))
+            for r, row in enumerate(block.rows):
+                for c, value in enumerate(row):
+                    if value is None:
+                        continue
+                    cell = table.cell(r, c)
+                    lines = value.split("\n")
+                    cell.paragraphs[0].text = lines[0]
+                    for line in lines[1:]:
+                        cell.add_paragraph(line)
+            for r in range(block.header_rows):
+                tr_pr = table.rows[r]._tr.get_or_add_trPr()
+                tr_pr.append(OxmlElement("w:tblHeader"))
+                tr_pr[-1].set(qn("w:val"), "true")
+            document.add_paragraph("")
+            continue
+        for line in _docx_paragraphs(str(block), "typed"):
+            paragraph = document.add_paragraph(style=line.style)
+            for segment, bold, italic in _segments(line.content):
+                run = paragraph.add_run(segment)
+                run.bold = bold or line.bold or (False if line.style else None)
+                if italic:
+                    run.italic = True
+    path = Path(path)
+    document.save(str(path))
+    return path
+
+
+def write_pdf_blocks(path: str | Path, blocks: Sequence[object]) -> Path:
+    """A text PDF (A4) of prose blocks, one paragraph per non-empty line with
+    markdown removed, and ruled tables (grid lines, wrapped cell text, merged
+    ranges, header rows repeated on every page the table runs onto)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(TTFont("KehoachSans", str(vietnamese_font())))
+    prose = ParagraphStyle("prose", fontName="KehoachSans", fontSize=9, leading=12)
+    small = ParagraphStyle("cell", fontName="KehoachSans", fontSize=8, leading=10)
+    story: list[object] = []
+    page_width = A4[0] - 2 * 42
+    for block in blocks:
+        if isinstance(block, TableSpec):
+            data = [[Paragraph(escape(v).replace("\n", "<br/>"), small) if v else ""
+                     for v in row] + [""] * (block.n_cols - len(row)) for row in block.rows]
+            widths = _pdf_widths(block, page_width)
+            style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                     ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            style += [("SPAN", (c1, r1), (c2, r2)) for (r1, c1), (r2, c2) in block.merges]
+            story.append(Table(data, colWidths=widths, repeatRows=block.header_rows,
+                               style=TableStyle(style)))
+            continue
+        for line in plain_text(str(block)).split("\n"):
+            if line.strip():
+                story.append(Paragraph(escape(line), prose))
+    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=42, rightMargin=42,
+                            topMargin=42, bottomMargin=42)
+    doc.build(story)
+    return Path(path)
+
+
+def _pdf_widths(block: TableSpec, total: float) -> list[float]:
+    """Column widths by the length of the longest text in each column."""
+    wide = {(r1, c1) for (r1, c1), (_r2, c2) in block.merges if c2 > c1}
+    longest = [1] * block.n_cols
+    for r, row in enumerate(block.rows[block.header_rows:], block.header_rows):
+        for c, value in enumerate(row):
+            if value and (r, c) not in wide:
+                longest[c] = max(longest[c], min(len(value), 400))
+    weights = [max(6.0, float(n) ** 0.5) for n in longest]
+    return [total * w / sum(weights) for w in weights]
+
+
+def html_table(spec: TableSpec) -> str:
+    """The table as HTML, merged ranges as ``rowspan``/``colspan``, header rows
+    in ``<thead>``."""
+    from html import escape
+
+    spans = {(r1, c1): (r2 - r1 + 1, c2 - c1 + 1) for (r1, c1), (r2, c2) in spec.merges}
+    covered = {(r, c) for (r1, c1), (r2, c2) in spec.merges
+               for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)} - set(spans)
+    out = ["<table border=\"1\">"]
+    for r, row in enumerate(spec.rows):
+        if r == 0 and spec.header_rows:
+            out.append("<thead>")
+        tag = "th" if r < spec.header_rows else "td"
+        cells = []
+        for c in range(spec.n_cols):
+            if (r, c) in covered:
+                continue
+            value = row[c] if c < len(row) else ""
+            rs, cs = spans.get((r, c), (1, 1))
+            attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+            body = "".join(f"<p>{escape(p)}</p>" for p in (value or "").split("\n")) if value else ""
+            cells.append(f"<{tag}{attrs}>{body}</{tag}>")
+        out.append("  <tr>" + "".join(cells) + "</tr>")
+        if r + 1 == spec.header_rows:
+            out.append("</thead><tbody>")
+    out.append("</tbody></table>" if spec.header_rows else "</table>")
+    return "\n".join(out)
+
+
+def markdown_table(spec: TableSpec) -> str:
+    """The table as a markdown pipe table (merged ranges written once, the
+    covered cells left empty; ``<br>`` between a cell's paragraphs)."""
+    def cell(value: str | None) -> str:
+        return (value or "").replace("|", "\\|").replace("\n", "<br>")
+
+    lines = []
+    for r, row in enumerate(spec.rows):
+        values = [cell(row[c] if c < len(row) else "") for c in range(spec.n_cols)]
+        lines.append("| " + " | ".join(values) + " |")
+        if r == 0:
+            lines.append("|" + "---|" * spec.n_cols)
+    return "\n".join(lines)

@@ -166,3 +166,15 @@ def test_user_aliases_apply_on_the_next_run(tmp_path):
     m = next(r for r in read_rows(out / "mentions.csv") if r["mention"] == "Hội Công chứng viên tỉnh")
     assert m["agency_type"] == "cong_chung" and m["match_method"] == "alias"
     assert (out / "agencies_review.csv").exists()
+
+
+def test_multilevel_numbers_are_not_repeated_in_task_ids(tmp_path):
+    plan = ("KẾ HOẠCH\nThực hiện Đề án trên địa bàn tỉnh Lạng Sơn\nI. MỤC ĐÍCH\n1. Mục đích chung\n"
+            "II. NHIỆM VỤ\n1. Rà soát văn bản\n1.1. Rà soát quy định về hòa giải ở cơ sở\n"
+            "- Cơ quan chủ trì: Sở Tư pháp.\n- Thời gian thực hiện: Năm 2025.\n"
+            "1.2. Rà soát quy định về trợ giúp pháp lý\n- Cơ quan chủ trì: Sở Tư pháp.\n"
+            "1.2.1. Rà soát chi tiết\n- Cơ quan chủ trì: Sở Tư pháp.\n")
+    (tmp_path / "p.txt").write_text(plan, encoding="utf-8")
+    doc = read_plan(tmp_path / "p.txt")
+    assert [t.task_id for t in doc.tasks] == ["II.1.1", "II.1.2", "II.1.2.1"]
+    assert doc.tasks[0].section_path == "II. NHIỆM VỤ > 1. Rà soát văn bản"
