@@ -178,3 +178,22 @@ def test_multilevel_numbers_are_not_repeated_in_task_ids(tmp_path):
     doc = read_plan(tmp_path / "p.txt")
     assert [t.task_id for t in doc.tasks] == ["II.1.1", "II.1.2", "II.1.2.1"]
     assert doc.tasks[0].section_path == "II. NHIỆM VỤ > 1. Rà soát văn bản"
+
+
+def test_plan_with_standard_header_block(tmp_path):
+    """Decree 30 header block (issuer above the motto), Căn cứ grounds, Đơn vị labels."""
+    out = tmp_path / "out"
+    batch.run([str(ROOT / "tests" / "data" / "plans" / "duc_hoa_2024.txt")], out, formats=("csv",))
+    d = read_rows(out / "documents.csv")[0]
+    assert (d["status"], d["number"], d["issued_date"]) == ("ok", "57/KH-UBND", "2024-03-15")
+    assert (d["issuer"], d["locality"], d["level"], d["province"]) == (
+        "UBND huyện Đức Hòa", "Huyện Đức Hòa", "district", "Long An")
+    assert d["implements"] == "977/QĐ-TTg" and d["based_on"] == "120/KH-UBND"
+    assert d["title"].endswith("huyện Đức Hòa năm 2024")
+    assert (d["period_start"], d["period_end"], d["signer"]) == ("2024-01-01", "2024-12-31", "Nguyễn Văn An")
+    tasks = read_rows(out / "tasks.csv")
+    assert [t["task_id"] for t in tasks] == ["II.1", "II.2", "II.3"]
+    assert (tasks[0]["time_end"], tasks[0]["deadline"], tasks[0]["recurrence"]) == ("2024-06-30", "2024-06-30", "once")
+    assert (tasks[1]["time_start"], tasks[1]["time_end"]) == ("2024-07-01", "2024-09-30")
+    assert tasks[2]["recurrence"] == "continuous"
+    assert tasks[0]["lead_types"] == "tu_phap" and tasks[1]["lead_types"] == "doan_thanh_nien"
