@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from pathlib import Path
 
@@ -168,10 +167,3 @@ def test_seed_000_glue_is_repaired() -> None:
         assert glued in text and glued not in out
     assert "Phòng Tài chính" in out and "số 199/KH-UBND" in out
 
-
-def test_speed() -> None:
-    text = "".join(p.read_text("utf-8") for p in RAW) * 10
-    start = time.perf_counter()
-    repair_glued(text)
-    elapsed = time.perf_counter() - start
-    assert len(text.encode("utf-8")) / elapsed > 1_000_000  # bytes per second
