@@ -6,11 +6,15 @@ Excel never turns ``1.1`` into a date; values that would start a formula
 """
 from __future__ import annotations
 
+import csv
+from itertools import chain, islice
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterator
 
 from .writers import EXCEL_MAX_COLS, EXCEL_MAX_ROWS, atomic_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE_ORDER = ["documents", "tasks", "mentions", "agencies", "agencies_review",
                "comparison", "comparison_long"]
@@ -27,6 +31,7 @@ DESCRIPTIONS = {
 
 
 def _tables(out: Path) -> dict[str, pd.DataFrame]:
+    import pandas as pd
     found = {}
     for name in TABLE_ORDER:
         p = out / f"{name}.csv"
@@ -36,12 +41,11 @@ def _tables(out: Path) -> dict[str, pd.DataFrame]:
 
 
 def write_formats(out: Path, formats: tuple[str, ...]) -> list[Path]:
-    tables = _tables(out)
     written = []
     if "xlsx" in formats:
-        written.append(write_xlsx(out / "kehoach.xlsx", tables))
+        written.append(write_xlsx(out / "kehoach.xlsx", out))
     if "parquet" in formats:
-        for name, df in tables.items():
+        for name, df in _tables(out).items():
             path = out / f"{name}.parquet"
             with atomic_path(path) as tmp:
                 _typed(df).to_parquet(tmp, index=False)
@@ -50,6 +54,7 @@ def write_formats(out: Path, formats: tuple[str, ...]) -> list[Path]:
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
     df = df.copy()
     for c in df.columns:
         if c in NUMERIC:
@@ -57,67 +62,74 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def write_xlsx(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        yield from csv.reader(f)
 
-    wb = Workbook()
-    readme = wb.active
-    readme.title = "README"
-    readme.append(["sheet", "what it holds", "rows"])
-    notes = []
-    for name, df in tables.items():
-        if len(df) + 1 > EXCEL_MAX_ROWS or len(df.columns) > EXCEL_MAX_COLS:
-            notes.append(f"{name}: {len(df)} rows — too large for Excel, see {name}.csv")
-            readme.append([name, DESCRIPTIONS.get(name, ""), f"{len(df)} (not in this workbook)"])
-            continue
-        readme.append([name, DESCRIPTIONS.get(name, ""), len(df)])
-        ws = wb.create_sheet(name[:31])
-        ws.append(list(df.columns))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in df.itertuples(index=False):
-            ws.append([_xl_value(c, v) for c, v in zip(df.columns, row)])
-        for i, _ in enumerate(df.columns, 1):
-            for cell in ws.iter_cols(min_col=i, max_col=i, min_row=2):
-                for c in cell:
-                    if isinstance(c.value, str):
-                        c.data_type = "s"
-                        c.number_format = "@"
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-        for i, col in enumerate(df.columns, 1):
-            longest = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
-            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
-        if name == "comparison":
-            _colour_coverage(ws, PatternFill)
-    for n in notes:
-        readme.append(["note", n, ""])
-    readme.column_dimensions["A"].width = 18
-    readme.column_dimensions["B"].width = 100
+
+def _data_rows(path: Path) -> int:
+    """Rows below the header. Every row ends a line, so the line count is an
+    upper bound: the file is parsed only when that bound is over Excel's limit."""
+    with open(path, "rb") as f:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
+    if lines <= EXCEL_MAX_ROWS:
+        return -1  # fits; counted while writing
+    return sum(1 for _ in _csv_rows(path)) - 1
+
+
+def sheet_layout(name: str, columns: list[str], head: list[list[str]]) -> tuple[list[float], list[int], set[int]]:
+    """(column widths from the header and the first rows, text styles, numeric columns)."""
+    from .xlsx import GREEN, TEXT
+    widths = [min(60, max(8, max([len(c)] + [len(r[j]) for r in head if j < len(r)]) + 2))
+              for j, c in enumerate(columns)]
+    styles = [GREEN if name == "comparison" and c.endswith("covered") else TEXT for c in columns]
+    return widths, styles, {j for j, c in enumerate(columns) if c in NUMERIC}
+
+
+def too_large(rows: int, columns: int) -> bool:
+    return rows + 1 > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLS
+
+
+def readme_rows(counts: dict[str, int], notes: list[str]) -> list[list]:
+    rows: list[list] = [["sheet", "what it holds", "rows"]]
+    for name, n in counts.items():
+        big = any(x.startswith(f"{name}: ") for x in notes)
+        rows.append([name, DESCRIPTIONS.get(name, ""), f"{n} (not in this workbook)" if big else n])
+    return rows + [["note", n, ""] for n in notes]
+
+
+def add_csv_sheet(wb, name: str, path: Path, counts: dict[str, int], notes: list[str]) -> None:
+    """The sheet of one CSV table, or a note when it is too large for Excel."""
+    rows = _csv_rows(path)
+    columns = next(rows, [])
+    n = _data_rows(path)
+    if too_large(n, len(columns)):
+        n = counts[name] = n if n >= 0 else sum(1 for _ in rows)
+        notes.append(f"{name}: {n} rows — too large for Excel, see {name}.csv")
+        return
+    head = list(islice(rows, 200))
+    widths, styles, numeric = sheet_layout(name, columns, head)
+    counts[name] = wb.add_sheet(name[:31], chain([columns], head, rows), widths=widths, header=True,
+                                styles=styles, numeric=numeric, freeze=True) - 1
+
+
+def write_xlsx(path: Path, out: Path) -> Path:
+    """kehoach.xlsx from the run's CSV files, streamed (see emit/xlsx.py)."""
+    from .xlsx import GENERAL, XlsxWriter
+
+    counts: dict[str, int] = {}
+    notes: list[str] = []
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        wb = XlsxWriter(tmp)
+        for name in TABLE_ORDER:
+            p = out / f"{name}.csv"
+            if p.exists():
+                add_csv_sheet(wb, name, p, counts, notes)
+        wb.add_sheet("README", readme_rows(counts, notes), widths=[18, 100], styles=[GENERAL] * 3)
+        wb.close(["README"] + TABLE_ORDER)
     return path
 
 
 def _xl_value(column: str, value: str):
-    if column in NUMERIC and value != "":
-        try:
-            f = float(value)
-            return int(f) if f.is_integer() else f
-        except ValueError:
-            return value
-    return value
-
-
-def _colour_coverage(ws, fill_cls) -> None:
-    yes = fill_cls("solid", start_color="C6EFCE")
-    no = fill_cls("solid", start_color="FFC7CE")
-    header = [c.value for c in ws[1]]
-    for j, h in enumerate(header, 1):
-        if not str(h).endswith("covered"):
-            continue
-        for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-            for c in row:
-                c.fill = yes if c.value in ("yes", "True", "1") else no
+    from .xlsx import number
+    return number(value) if column in NUMERIC else value

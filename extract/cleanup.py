@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Paragraph
 from .markers import starts_new_block
@@ -25,7 +26,10 @@ _MD_QUOTE = re.compile(r"^\s*>\s?")
 _HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|span|p|br|div|font)\b[^<>]{0,200}>", re.IGNORECASE)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Words that open the paragraphs of a plan's preamble and closing, never a wrapped line.
+_OPENER = re.compile(r"^(?:Căn cứ|Thực hiện|Trên đây|Nơi nhận|Kính gửi|Đồng kính gửi)\b")
 _SENTENCE_END = re.compile(r"[.!?:;…”\"»)]\s*$|\./\.\s*$")
+_MARKUP_CHARS = re.compile(r"[<#>*_\\]")
 
 
 @dataclass
@@ -34,11 +38,15 @@ class _Line:
     number: int
     heading: bool
     italic: bool
+    after_blank: bool = False  # a blank line precedes it, in a text where that means something
 
 
+@lru_cache(maxsize=65536)  # pure; lines recur across the plans of one programme
 def _strip_markup(raw: str) -> tuple[str, bool, bool]:
     """Remove markdown/HTML emphasis; report whether the line was a heading
     (``#``, or wholly bold) and whether it carried italics."""
+    if not _MARKUP_CHARS.search(raw):  # most lines: none of the patterns below can match
+        return _WS.sub(" ", raw).strip(), False, False
     s = _HTML_TAG.sub("", raw)
     heading = bool(_MD_HEADING.match(s))
     s = _MD_HEADING.sub("", s)
@@ -103,8 +111,20 @@ def _continues(prev: _Line, cur: _Line, width: int) -> bool:
         return first.islower() and not prev.text.rstrip().endswith(":")
     if first.islower() or first.isdigit() or first in "(“\"'‘-–&/,.":
         return True
+    if cur.after_blank or _OPENER.match(text):
+        return False
     # An upper-case start continues only a line that runs to the full width.
     return width > 0 and len(prev.text) >= 0.8 * width and width < 200
+
+
+def _mark_blank_breaks(lines: list[_Line], raw_lines: list[str]) -> None:
+    """Blank lines separate paragraphs only in texts that do not put a blank
+    line after every line (double-spaced PDF text does)."""
+    after = [ln.number > 1 and not raw_lines[ln.number - 2].strip() for ln in lines]
+    if not lines or sum(after) > 0.5 * len(lines):
+        return
+    for ln, blank in zip(lines, after):
+        ln.after_blank = blank
 
 
 def paragraphs(text: str, unwrap: bool = True) -> list[Paragraph]:
@@ -128,6 +148,7 @@ def paragraphs(text: str, unwrap: bool = True) -> list[Paragraph]:
         if not cleaned or _is_noise(cleaned):
             continue
         lines.append(_Line(cleaned, i, heading, italic))
+    _mark_blank_breaks(lines, raw_lines)
 
     width = _typical_width(lines) if unwrap else 0
     out: list[Paragraph] = []

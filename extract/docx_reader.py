@@ -29,6 +29,7 @@ _RUN_CONTAINERS = frozenset(
                 "customXml", "moveTo", "dir", "bdo")
 )
 _FALSE = frozenset({"0", "false", "off", "none"})
+_MAX_GRID_SPAN = 63  # Word's limit on the columns of a table
 
 DOC_CONVERTER_MISSING = (
     "cannot read .doc: install LibreOffice (Debian: libreoffice-writer-nogui) or antiword"
@@ -146,7 +147,7 @@ def table_layout(table: object) -> TableLayout:
         previous: Cell | None = None
         for tc in _row_cells(row):
             tc_props = tc.find(W + "tcPr")
-            span = max(1, _int_val(tc_props, "gridSpan") or 1)
+            span = min(max(1, _int_val(tc_props, "gridSpan") or 1), _MAX_GRID_SPAN)
             v_merge = tc_props.find(W + "vMerge") if tc_props is not None else None
             h_merge = tc_props.find(W + "hMerge") if tc_props is not None else None
             if v_merge is not None and v_merge.get(_VAL, "continue") == "continue" and col in above:

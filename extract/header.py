@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date
 
 from .markers import parse_marker
@@ -50,9 +51,16 @@ _SIGN_BLOCK = re.compile(r"^(?:TM\.|T\.M\.|KT\.|K\.T\.|TL\.|TUQ\.|Q\.|CHỦ TỊ
 _PERSON = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+|[A-ZĐÀ-Ỹ]{2,})(?:\s+(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+|[A-ZĐÀ-Ỹ]{2,})){1,4}$")
 _ACT = re.compile(
     r"(?P<kind>Quyết định|Nghị quyết|Chỉ thị|Kết luận|Kế hoạch|Luật|Nghị định|Thông tư|Đề án|Chương trình|Công văn|Hướng dẫn)?"
-    r"\s*(?:số\s*)?(?P<sym>\d+[a-zđ]?(?:/\d{4})?/[A-ZĐ][A-ZĐa-zđ0-9&]*(?:[-–][A-ZĐa-zđ0-9&]+)*(?:/[A-ZĐ]{1,4}\d*)?"
+    r"\s*(?:số\s*)?(?<!\d)(?P<sym>\d+[a-zđ]?(?:/\d{4})?/[A-ZĐ][A-ZĐa-zđ0-9&]*(?:[-–][A-ZĐa-zđ0-9&]+)*(?:/[A-ZĐ]{1,4}\d*)?"
     r"|\d+[-–][A-ZĐ]{2,3}/TW)")
 _NATIONAL_SUFFIX = re.compile(r"(?:[-–/](?:TTg|CP|QH\d*|TW|CTN|UBTVQH\d*|BCT|BCĐTW)|/TW)$")
+
+
+MAX_PRELUDE = 300
+MAX_PRELUDE_CHARS = 20_000
+"""A plan's header and preamble fill a page or two (under 1,000 characters in
+the sample): a longer prelude is a text with no outline, of which only the
+start can be a header."""
 
 
 def nfc(s: str) -> str:
@@ -95,7 +103,11 @@ def _doc_type(paras: list[Paragraph]) -> tuple[str, int]:
 
 def read_header(prelude: list[Paragraph], body: list[Paragraph], tail: list[Paragraph]) -> Header:
     """Read every header field from the paragraphs before the outline
-    (``prelude``), the outline itself (``body``) and the closing part (``tail``)."""
+    (``prelude``), the outline itself (``body``) and the closing part (``tail``).
+
+    Only the first :data:`MAX_PRELUDE` paragraphs and :data:`MAX_PRELUDE_CHARS`
+    characters of the prelude (and paragraphs of the tail, for the issuer) are read."""
+    prelude = _bounded(prelude)
     h = Header()
     h.doc_type, t_idx = _doc_type(prelude)
     head_block = prelude[: t_idx if t_idx >= 0 else min(len(prelude), 8)]
@@ -131,7 +143,7 @@ def read_header(prelude: list[Paragraph], body: list[Paragraph], tail: list[Para
             place = m["place"].strip()
             break
 
-    _read_issuer(h, head_block, prelude, body[-6:] + tail, place)
+    _read_issuer(h, head_block, prelude, body[-6:] + tail[:MAX_PRELUDE], place)
     on_date = date.fromisoformat(h.issued_date) if h.issued_date else None
     _read_province(h, prelude, on_date)
     h.implements, h.based_on = _acts(h.title, prelude)
@@ -139,6 +151,17 @@ def read_header(prelude: list[Paragraph], body: list[Paragraph], tail: list[Para
         h.based_on.remove(h.number)
     h.signer = _signer(tail or body[-10:])
     return h
+
+
+def _bounded(prelude: list[Paragraph]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    left = MAX_PRELUDE_CHARS
+    for p in prelude[:MAX_PRELUDE]:
+        if left <= 0:
+            break
+        out.append(p if len(p.text) <= left else replace(p, text=p.text[:left]))
+        left -= len(p.text)
+    return out
 
 
 def _read_issuer(h: Header, head_block: list[Paragraph], prelude: list[Paragraph],

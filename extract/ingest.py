@@ -9,8 +9,11 @@ the same thing whatever the source format was.
 from __future__ import annotations
 
 import codecs
+import io
+import os
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from extract import legacy
@@ -27,6 +30,23 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+def _env_mb(name: str, default: float) -> float:
+    try:
+        return max(0.0, float(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+MAX_TEXT_MB = _env_mb("KEHOACH_MAX_TEXT_MB", 20.0)
+"""Most text (UTF-8 megabytes) read from one file; 0 for no limit. The longest
+plans hold a few MB of text: a file with more is an archive of many documents or
+no plan at all, and would hold a worker for minutes, so it fails with the reason.
+A DOCX may hold at most 5 times as much XML, checked before it is parsed (a
+compressed document.xml can be huge). Set with the environment variable
+``KEHOACH_MAX_TEXT_MB``."""
+_DOCX_XML_FACTOR = 5
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -69,6 +89,7 @@ def load_bytes(data: bytes, suffix: str = "", name: str = "input") -> SourceText
     if kind == "docx":
         from extract.docx_reader import read_docx
 
+        _check_docx_size(data)
         raw, warnings, tables = read_docx(data)
         return _finish(raw, "docx", "", warnings, tables)
     if kind == "doc":
@@ -280,12 +301,35 @@ def _finish(raw: str, kind: str, encoding: str, warnings: list[str],
     text = clean_text(raw)
     if not text.strip():
         raise IngestError("empty file" if kind == "txt" else f"no text in {kind.upper()}")
+    _check_text_size(text)
     if kind == "txt":
         tables = _text_tables(text)
     else:
         tables = _place_tables(text, tables or [])
     return SourceText(text=text, kind=kind, encoding=encoding, warnings=list(warnings),
                       tables=tables)
+
+
+def _check_text_size(text: str) -> None:
+    limit = MAX_TEXT_MB * 1e6
+    if limit and len(text) * 4 > limit:  # a character is at most 4 bytes
+        size = len(text.encode("utf-8", errors="replace"))
+        if size > limit:
+            raise IngestError(f"file too large ({size / 1e6:.1f} MB of text > {MAX_TEXT_MB:g} MB limit)")
+
+
+def _check_docx_size(data: bytes) -> None:
+    """Refuse a DOCX whose body XML, uncompressed, exceeds the limit."""
+    limit = MAX_TEXT_MB * _DOCX_XML_FACTOR * 1e6
+    if not limit:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            size = sum(i.file_size for i in z.infolist() if i.filename.startswith("word/document"))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # read_docx says what is wrong with it
+    if size > limit:
+        raise IngestError(f"file too large ({size / 1e6:.1f} MB of DOCX XML > {limit / 1e6:g} MB limit)")
 
 
 def _text_tables(text: str) -> list[Table]:
@@ -300,7 +344,9 @@ def _text_tables(text: str) -> list[Table]:
 def _place_tables(text: str, tables: list[Table]) -> list[Table]:
     """Give reader tables (cell lines known) the same clean-up as the text and
     the character span of their lines; number them in document order."""
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    if not tables:
+        return tables
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
     for number, table in enumerate(tables, 1):
         table.index = number
         lines = [c.line_start for c in table.cells if c.line_start]

@@ -57,6 +57,7 @@ class Marker:
     rest: str   # the text after the mark
 
 
+@lru_cache(maxsize=65536)  # pure; plans repeat their lines (field labels, copied tasks)
 def parse_marker(text: str) -> Marker | None:
     """The list mark opening ``text``, if any."""
     m = ROMAN.match(text)
@@ -126,6 +127,7 @@ def _field_regex() -> re.Pattern[str]:
     return re.compile(r"^(?:" + "|".join(alts) + r")\s*(?:\([^()]{0,40}\)\s*)?[:：]\s*:?\s*", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def parse_field(text: str) -> Field | None:
     """A labelled field line: ``- a) Cơ quan chủ trì: Sở Tư pháp.`` →
     ``Field("lead", "Cơ quan chủ trì", "Sở Tư pháp.")``."""

@@ -156,10 +156,19 @@ def _field_text(node: Node, family: str) -> str:
     return "; ".join(v for v in vals if v)
 
 
-def _id_part(node: Node) -> str:
+def _ordinals(root: Node) -> dict[int, int]:
+    """id(node) → its 1-based rank among the siblings of its kind."""
+    out: dict[int, int] = {}
+    for n in root.walk():
+        seen: dict[str, int] = {}
+        for c in n.children:
+            seen[c.kind] = out[id(c)] = seen.get(c.kind, 0) + 1
+    return out
+
+
+def _id_part(node: Node, ordinals: dict[int, int]) -> str:
     if node.kind in BULLETS:
-        same = [c for c in node.parent.children if c.kind == node.kind]
-        return str(same.index(node) + 1)
+        return str(ordinals[id(node)])
     if node.kind.startswith("multi") and node.parent is not None:
         head, _, last = node.label.rpartition(".")
         if head and head == node.parent.label or head.endswith(f".{node.parent.label}"):
@@ -187,22 +196,30 @@ def tasks_from_tree(root: Node) -> list[Task]:
     """Tasks in document order, with ids, paths, fields and activities."""
     nodes = [n for n in root.walk() if n.is_task]
     task_ids = {id(n) for n in nodes}
+    ordinals = _ordinals(root)
+    task_before: dict[int, Node] = {}  # id(node) → the last task among its earlier siblings
+    for parent in root.walk():
+        last = None
+        for c in parent.children:
+            if last is not None:
+                task_before[id(c)] = last
+            if id(c) in task_ids:
+                last = c
     orphans: dict[int, list[Node]] = {}
     for n in root.walk():
         if n.kind not in BULLETS or n.is_task or any(id(x) in task_ids for x in n.walk()):
             continue
         if any(id(a) in task_ids for a in n.ancestors()):
             continue
-        sibs = n.parent.children
-        prev = [s for s in sibs[: sibs.index(n)] if id(s) in task_ids]
-        if prev and n.parent.kind != "root":
-            orphans.setdefault(id(prev[-1]), []).append(n)
+        prev = task_before.get(id(n))
+        if prev is not None and n.parent.kind != "root":
+            orphans.setdefault(id(prev), []).append(n)
 
     out: list[Task] = []
     seen: dict[str, int] = {}
     for seq, n in enumerate(nodes, 1):
         path = n.ancestors()
-        tid = ".".join(_id_part(x) for x in path + [n])
+        tid = ".".join(_id_part(x, ordinals) for x in path + [n])
         seen[tid] = seen.get(tid, 0) + 1
         if seen[tid] > 1:
             tid = f"{tid}~{seen[tid]}"

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import groupby
 from typing import Iterable
 
 import yaml
@@ -236,6 +237,8 @@ def _split_syllables(segment: str) -> tuple[str, ...] | None:
     if is_syllable(segment) or segment.lower() in _UNSPLIT:
         return (segment,)
     n = len(segment)
+    if n > _MAX_PARTS * (_MAX_SYLLABLE + 1):
+        return None  # too long for _MAX_PARTS syllables
     # best[i]: (parts, -score, split) for segment[:i]
     best: list[tuple[int, float, tuple[str, ...]] | None] = [None] * (n + 1)
     best[0] = (0, 0.0, ())
@@ -255,25 +258,23 @@ def _split_syllables(segment: str) -> tuple[str, ...] | None:
 
 
 def _case_runs(word: str) -> list[tuple[bool, str]]:
-    runs: list[tuple[bool, str]] = []
-    for char in word:
-        upper = char.isupper()
-        if runs and runs[-1][0] == upper:
-            runs[-1] = (upper, runs[-1][1] + char)
-        else:
-            runs.append((upper, char))
-    return runs
+    return [(upper, "".join(chars)) for upper, chars in groupby(word, str.isupper)]
 
 
-def _segment_options(word: str) -> list[list[tuple[str, str]]]:
-    """Ways to cut a mixed-case word into (kind, text) segments, preferred first.
+Segments = list[tuple[str, str]]
+
+
+def _segment_options(word: str) -> list[list[Segments]]:
+    """Ways to cut a mixed-case word into (kind, text) segments: for each run
+    of letters, its possible cuts, preferred first (empty when the word cannot
+    be cut). The cuts of one run do not depend on those of another.
 
     kind is ``word`` (lower or Title case) or ``abbr`` (two or more capitals).
     After an abbreviation, a capital followed by lower case starts a new
     word (``UBNDThành`` → ``UBND`` + ``Thành``) before it ends the abbreviation.
     """
     runs = _case_runs(word)
-    options: list[list[tuple[str, str]]] = [[]]
+    options: list[list[Segments]] = []
     i = 0
     while i < len(runs):
         upper, text = runs[i]
@@ -297,11 +298,11 @@ def _segment_options(word: str) -> list[list[tuple[str, str]]]:
             if len(text) == 2:
                 choices = choices[1:]  # a single capital is no abbreviation
             i += 2
-        options = [opt + choice for opt in options for choice in choices]
+        options.append(choices)
     return options
 
 
-def _resolve(option: list[tuple[str, str]]) -> list[str] | None:
+def _resolve(option: Segments) -> list[str] | None:
     parts: list[str] = []
     for kind, text in option:
         if kind == "abbr":
@@ -324,11 +325,18 @@ def _split_letters(word: str) -> tuple[str, ...]:
     """Repair of one run of letters: the pieces to join with spaces."""
     if is_syllable(word) or not _has_vietnamese_letter(word) or word.lower() in _UNSPLIT:
         return (word,)
-    for option in _segment_options(word):
-        parts = _resolve(option)
-        if parts is not None:
-            return tuple(parts)
-    return (word,)
+    groups = _segment_options(word)
+    if not groups:
+        return (word,)
+    # The preferred cut is the first whose every segment resolves, and segments
+    # resolve independently: take the first resolving choice of each group.
+    out: list[str] = []
+    for choices in groups:
+        parts = next((p for p in map(_resolve, choices) if p is not None), None)
+        if parts is None:
+            return (word,)
+        out.extend(parts)
+    return tuple(out)
 
 
 def _joins_number(letters: str) -> bool:
@@ -342,26 +350,29 @@ _PIECE = re.compile(r"\d+|[^\W\d_]+")
 @lru_cache(maxsize=65536)
 def _split_run(run: str) -> tuple[str, ...]:
     """Repair of one run of letters and digits (``số199``, ``thựchiệnQuyết``)."""
-    pieces: list[str] = []
+    # Each piece as the strings it is joined from; one joined from several holds
+    # a digit, so it never joins a number.
+    pieces: list[list[str]] = []
     for piece in _PIECE.findall(run):
         if piece[0].isdigit():
-            if pieces and not pieces[-1][-1].isdigit() and _joins_number(pieces[-1]):
-                pieces.append(piece)
+            last = pieces[-1] if pieces else []
+            if len(last) == 1 and not last[0][-1].isdigit() and _joins_number(last[0]):
+                pieces.append([piece])
             elif pieces:
-                pieces[-1] += piece
+                pieces[-1].append(piece)
             else:
-                pieces.append(piece)
+                pieces.append([piece])
             continue
         split = _split_letters(piece)
-        if pieces and pieces[-1][-1].isdigit() and not _joins_number(split[0]):
-            pieces[-1] += split[0]
+        if pieces and pieces[-1][-1][-1].isdigit() and not _joins_number(split[0]):
+            pieces[-1].append(split[0])
             split = split[1:]
-        pieces.extend(split)
-    return tuple(pieces)
+        pieces.extend([s] for s in split)
+    return tuple("".join(p) for p in pieces)
 
 
 _PROTECTED = re.compile(
-    r"(?:[a-z][a-z0-9+.-]*://|www\.)|@|\.(?:vn|com|net|org|gov|edu|info)\b", re.IGNORECASE
+    r"(?:[a-z][a-z0-9+.-]{0,40}://|www\.)|@|\.(?:vn|com|net|org|gov|edu|info)\b", re.IGNORECASE
 )
 _RUN = re.compile(r"[^\W_]+")
 
@@ -390,6 +401,7 @@ def _insertions(text: str) -> Iterable[int]:
             yield match.start() + pos
 
 
+@lru_cache(maxsize=32768)  # pure; the same paragraphs recur across plans
 def repair_glued(text: str) -> str:
     """``text`` with a space put between glued words; nothing else changes.
 

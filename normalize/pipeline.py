@@ -18,6 +18,10 @@ from .times import set_times
 
 Step = Callable[[Document], None]
 
+MAX_AGENCY_FIELD_CHARS = 10_000
+"""A lead/support field this long is not a list of agencies but text a field line
+swallowed (or a broken file); it is kept in tasks.csv but not split into mentions."""
+
 
 class Pipeline:
     """Callable over documents; ``steps`` names the components to run."""
@@ -54,6 +58,17 @@ class Pipeline:
     def _set_agencies(self, doc: Document) -> None:
         h = doc.header
         ctx = dict(locality=h.locality, level=h.level, province=h.province)
+        too_long: list[str] = []
         for t in doc.tasks:
-            t.lead = self._agencies.mentions(t.lead_raw, "lead", **ctx) if t.lead_raw else []
-            t.support = self._agencies.mentions(t.support_raw, "support", **ctx) if t.support_raw else []
+            for role, raw in (("lead", t.lead_raw), ("support", t.support_raw)):
+                if len(raw) > MAX_AGENCY_FIELD_CHARS:
+                    too_long.append(t.task_id)
+                    found = []
+                else:
+                    found = self._agencies.mentions(raw, role, **ctx) if raw else []
+                setattr(t, role, found)
+        if too_long:
+            ids = list(dict.fromkeys(too_long))
+            shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+            doc.warn(f"agencies not read from lead/support fields over {MAX_AGENCY_FIELD_CHARS:,} "
+                     f"characters (tasks {shown})")

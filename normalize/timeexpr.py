@@ -35,6 +35,8 @@ class TimeValue:
 
 
 UNREAD = TimeValue(None, None, "", "", False)
+MAX_FIELD_CHARS = 2000
+"""A longer time field is text swallowed by a field line, not a time: left unread."""
 _RECURRENCE = {"semiannual": "annual"}
 
 
@@ -137,8 +139,10 @@ def parse_time(raw: str, period_start: date | None = None, period_end: date | No
     does not; it never becomes an interval by itself, so with no period ``Thường xuyên``
     has an empty interval (the caller decides the period, ANNOTATION.md Header).
     """
-    text = clean(raw or "")
-    if not text:
+    if not raw or len(raw) > 4 * MAX_FIELD_CHARS:
+        return UNREAD
+    text = clean(raw)
+    if not text or len(text) > MAX_FIELD_CHARS:
         return UNREAD
     found = scan(text)
     if not found.valid:

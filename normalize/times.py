@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from extract.model import Document
 
 from .timeexpr import parse_time
+
+# Pure and called with a few thousand distinct fields per archive ("Thường xuyên", "Quý IV")
+_parse_time = lru_cache(maxsize=16384)(parse_time)
 
 
 def _d(s: str) -> date | None:
@@ -21,7 +25,7 @@ def set_times(doc: Document) -> None:
             t.time_start, t.time_end = doc.header.period_start, doc.header.period_end
             t.recurrence, t.time_source = "once", "plan"
             continue
-        v = parse_time(raw, ps, pe, year)
+        v = _parse_time(raw, ps, pe, year)
         t.time_source = source
         t.time_parsed = v.parsed
         t.time_start = v.start.isoformat() if v.start else ""

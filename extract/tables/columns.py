@@ -58,6 +58,7 @@ def _phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)  # merged cells repeat one text at every grid position
 def column_role(header: str) -> str:
     """The role a header names (``STT``, ``CONTENT``, ``LEAD`` …) or ``""``.
 

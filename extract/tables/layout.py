@@ -20,6 +20,9 @@ _MARKUP = re.compile(r"\*\*|__")
 _NOISE_LINE = re.compile(r"^\s*(?:\f|(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?)?\s*$", re.IGNORECASE)
 MAX_HEADER_SEARCH = 4
 """Rows above the header a table may have (a title row such as ``DANH MỤC``)."""
+MAX_GRID = 200_000
+"""Grid positions (rows × columns) of the largest table read, 10,000 rows of 20
+columns; a larger grid comes from broken spans and would take minutes."""
 
 
 @dataclass
@@ -117,6 +120,9 @@ def task_tables(tables: list[Table], text: str) -> list[TaskTable]:
     out: list[TaskTable] = []
     current: TaskTable | None = None
     for table in tables:
+        if table.n_rows * table.n_cols > MAX_GRID:
+            current = None
+            continue
         grid = table.grid()
         found = _find_header(table, grid)
         first, last = _table_lines(table)

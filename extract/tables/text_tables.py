@@ -18,6 +18,7 @@ _MD_SPLIT = re.compile(r"(?<!\\)\|")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _BLOCK_TAGS = frozenset({"p", "div", "li", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
 _WS = re.compile(r"[ \t\u00a0]+")
+_MAX_AREA = 200_000  # grid positions covered by the cells of one table
 
 
 def text_tables(text: str) -> list[Table]:
@@ -169,9 +170,14 @@ class _TableParser(HTMLParser):
         cells: list[Cell] = []
         occupied: set[tuple[int, int]] = set()
         n_cols = 0
+        area = 0
         for r, row in enumerate(self.rows):
             c = 0
             for text, rowspan, colspan, l0, l1 in row:
+                rowspan = min(rowspan, len(self.rows) - r)  # as browsers do
+                area += rowspan * colspan
+                if area > _MAX_AREA:  # broken spans: not laid out, left to the prose
+                    return Table(0, [], 0, 0, span=(self.table_start, end))
                 while (r, c) in occupied:
                     c += 1
                 cells.append(Cell(text, r, c, rowspan, colspan, l0, l1))

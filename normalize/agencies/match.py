@@ -15,7 +15,7 @@ from .collective import (collective_name, collective_type, is_collective, owner_
 from .gazetteer import FUZZY_THRESHOLD, Body, Gazetteer, Hit
 from .places import LEVELS, RANK, Context, Place, place_data, strip_place, strip_unit_list, unit_level
 from .split import Splitter, default_splitter
-from .text import clean_field, collapse, display_key, match_key, nfc, slug
+from .text import clean_field, collapse, display_key, fold_ascii, match_key, nfc, slug
 
 _PAREN = re.compile(r"\([^()]*\)?")
 
@@ -55,6 +55,30 @@ def _alias_key(mention: str, abbreviations: Abbreviations) -> str:
     return match_key(abbreviations.expand(abbreviations.repair_glue(clean_field(_PAREN.sub(" ", mention)))))
 
 
+_CACHE_MAX = 100_000  # entries per cache: bounded, so a worker's memory stays flat over a long batch
+_PLACEHOLDERS = ("Zzlocality", "Zzprovince")
+
+
+def _abstract(ctx: Context) -> tuple[Context, dict[str, str]]:
+    """``ctx`` with its locality and province names replaced by placeholders (the
+    same one when they are equal; a centrally-run city keeps its name, which
+    decides levels), and the map from placeholder back to the real name."""
+    back: dict[str, str] = {}
+    loc_name, prov_name = ctx.locality_name, ctx.province_name
+    prov, loc = collapse(ctx.province), collapse(ctx.locality)
+    if prov_name and not ctx.province_is_city:
+        back[_PLACEHOLDERS[1]] = prov_name
+        prov = prov[: len(prov) - len(prov_name)] + _PLACEHOLDERS[1]
+    if loc_name:
+        if loc_name != prov_name:
+            holder = _PLACEHOLDERS[0]
+            back[holder] = loc_name
+        else:  # the province's own plan: one placeholder, or the city's name kept
+            holder = _PLACEHOLDERS[1] if _PLACEHOLDERS[1] in back else loc_name
+        loc = loc[: len(loc) - len(loc_name)] + holder
+    return Context(loc, ctx.level, prov), back
+
+
 class AgencyNormalizer:
     """Resolves agency mentions against the gazetteer in the context of one document."""
 
@@ -66,6 +90,8 @@ class AgencyNormalizer:
         self.threshold = threshold
         self.user = load_user_aliases(aliases_path, self.abbr)
         self._cache: dict[tuple[str, Context], _Result] = {}
+        self._shared: dict[tuple[str, Context], _Result] = {}
+        self._folded: dict[str, str] = {}  # mention -> its folded text and expansion
         self._fuzzy: dict[tuple[str, frozenset[str]], Hit] = {}
         self._agencies: dict[str, dict[str, Any]] = {}
         self._review: dict[tuple[str, str], dict[str, Any]] = {}
@@ -84,10 +110,52 @@ class AgencyNormalizer:
         key = (collapse(nfc(mention)), ctx)
         res = self._cache.get(key)
         if res is None:
-            res = self._resolve(key[0], ctx)
+            res = self._resolve_anywhere(key[0], ctx)
+            if len(self._cache) >= _CACHE_MAX:
+                self._cache.clear()
             self._cache[key] = res
         self._record(res, ctx)
         return replace(res.mention, candidates=list(res.mention.candidates), successor=res.successor)
+
+    def _resolve_anywhere(self, mention: str, ctx: Context) -> _Result:
+        """``_resolve`` through a cache shared by every locality of the same kind.
+
+        Each plan has its own locality, so a cache by (mention, context) misses on
+        every new plan. When neither the mention nor its expansion names the
+        document's locality or province, the names only reach the result through
+        ``agency_locality`` and the ``agency_id`` prefix: the mention is resolved
+        once in a context whose names are placeholders, and the real names are put
+        back. Anything else (user aliases, a mention naming the place) is resolved
+        directly."""
+        names = [n for n in (ctx.locality_name, ctx.province_name) if n]
+        if self.user or not names:
+            return self._resolve(mention, ctx)
+        folded = self._folded.get(mention)
+        if folded is None:
+            bare = clean_field(_PAREN.sub(" ", mention)) or clean_field(mention)
+            folded = f"{fold_ascii(mention)}\n{fold_ascii(self.abbr.expand(self.abbr.repair_glue(bare)))}"
+            if len(self._folded) >= _CACHE_MAX:
+                self._folded.clear()
+            self._folded[mention] = folded
+        if any(fold_ascii(n) in folded for n in names):
+            return self._resolve(mention, ctx)
+        abstract, back = _abstract(ctx)
+        key = (mention, abstract)
+        res = self._shared.get(key)
+        if res is None:
+            if len(self._shared) >= _CACHE_MAX:
+                self._shared.clear()
+            res = self._shared[key] = self._resolve(mention, abstract)
+        m = res.mention
+        locality = back.get(m.agency_locality, m.agency_locality)
+        prefix, sep, rest = m.agency_id.partition("/")
+        for name, real in back.items():
+            if prefix == slug(name):
+                prefix = slug(real)
+                break
+        if locality == m.agency_locality and f"{prefix}{sep}{rest}" == m.agency_id:
+            return res
+        return _Result(replace(m, agency_locality=locality, agency_id=f"{prefix}{sep}{rest}"), res.successor)
 
     def agencies_rows(self) -> list[dict[str, Any]]:
         rows = []

@@ -35,6 +35,7 @@ def place_data() -> PlaceData:
     )
 
 
+@lru_cache(maxsize=4096)
 def split_place_name(name: str) -> tuple[str, str]:
     """"Thành phố Hạ Long" -> ("thành phố", "Hạ Long"); "Quảng Ninh" -> ("", "Quảng Ninh")."""
     s = collapse(nfc(name))
@@ -73,8 +74,25 @@ class Context:
         return "thành phố" if self.province_is_city else "tỉnh"
 
     def known_places(self) -> list[str]:
-        names = {self.locality_name, self.province_name, *place_data().provinces}
-        return sorted((n for n in names if n), key=len, reverse=True)
+        return list(_known_places(self.locality_name, self.province_name))
+
+
+@lru_cache(maxsize=4096)
+def _known_places(locality_name: str, province_name: str) -> tuple[str, ...]:
+    names = {locality_name, province_name, *place_data().provinces}
+    return tuple(sorted((n for n in names if n), key=len, reverse=True))
+
+
+@lru_cache(maxsize=4096)
+def _places_by_last_word(names: tuple[str, ...]) -> dict[str, list[list[str]]]:
+    """Folded place names (as word lists) by their last word, in the order of ``names``:
+    a mention is compared only with the names its last word could end."""
+    out: dict[str, list[list[str]]] = {}
+    for n in names:
+        nw = fold_ascii(n).split()
+        if nw:
+            out.setdefault(nw[-1], []).append(nw)
+    return out
 
 
 def unit_level(unit: str, ctx: Context, place: str = "") -> str:
@@ -109,11 +127,15 @@ def _words(s: str) -> list[str]:
     return s.split(" ")
 
 
-def _ends_with_place(words: list[str], names: list[str]) -> int:
+def _ends_with_place(words: list[str], names: list[str] | tuple[str, ...]) -> int:
     """Number of trailing words that form a known place name."""
+    if not words:
+        return 0
+    candidates = _places_by_last_word(tuple(names)).get(fold_ascii(words[-1]))
+    if not candidates:
+        return 0
     folded = [fold_ascii(w) for w in words]
-    for n in names:
-        nw = fold_ascii(n).split()
+    for nw in candidates:
         k = len(nw)
         if 0 < k < len(words) and folded[-k:] == nw:
             return k

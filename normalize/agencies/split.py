@@ -6,6 +6,7 @@ courtesy are dropped; shared tails and heads are distributed.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -203,10 +204,10 @@ class Splitter:
                 continue
             tail = self._since_last_break(doc, cur, protect)
             nxt = []
-            for j in seg[pos + 1:]:
-                if self._is_sep(doc, j, protect):
+            for q in range(pos + 1, len(seg)):
+                if self._is_sep(doc, seg[q], protect):
                     break
-                nxt.append(j)
+                nxt.append(seg[q])
             if tail and self._kind_len(doc, tail) == len(tail) and self._kind_len(doc, nxt) \
                     and doc[nxt[0]].norm_ not in self.rules.plural:
                 cur.append(i)
@@ -263,13 +264,17 @@ class Splitter:
 
     def _run_together(self, doc: Doc, el: _Element, names: list) -> list[_Element]:
         """"Sở Khoa học và Công nghệ Sở Công Thương" -> two elements."""
-        inside = [sp for sp in names if sp.start in el.tokens and sp.end - 1 in el.tokens]
+        where = {t: k for k, t in enumerate(el.tokens)}
+        # names are sorted by start (filter_spans) and tokens ascend
+        lo = bisect_left(names, el.tokens[0], key=lambda sp: sp.start) if el.tokens else 0
+        hi = bisect_right(names, el.tokens[-1], key=lambda sp: sp.start) if el.tokens else 0
+        inside = [sp for sp in names[lo:hi] if sp.start in where and sp.end - 1 in where]
         cuts = [b.start for a, b in zip(inside, inside[1:]) if a.end == b.start and self._head_at(doc, b.start)]
         if not cuts:
             return [el]
         out, start = [], 0
         for c in cuts:
-            k = el.tokens.index(c)
+            k = where[c]
             out.append(_Element(el.tokens[start:k], el.sep if not out else ","))
             start = k
         out.append(_Element(el.tokens[start:], ","))

@@ -21,6 +21,7 @@ _DASH_RX = re.compile(f"[{re.escape(DASHES)}]")
 EDGE_PUNCT = " \t.,;:" + DASHES
 
 
+@lru_cache(maxsize=65536)
 def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s or "").translate(_INVISIBLE)
 
@@ -59,6 +60,7 @@ def display_key(s: str) -> str:
     return t.strip(EDGE_PUNCT)
 
 
+@lru_cache(maxsize=65536)
 def fold_ascii(s: str) -> str:
     """Diacritics removed, đ -> d, casefolded: for slugs and typo-tolerant head checks."""
     t = unicodedata.normalize("NFD", nfc(s).casefold().replace("đ", "d"))
