@@ -21,10 +21,11 @@ from normalize.pipeline import Pipeline
 
 from . import tables
 from .cache import ResultCache, pipeline_version
-from .engines import Config, failed_payload, make_engine, process_item
+from .comparison import write_comparison_tables
+from .engines import Config, failed_payload, make_engine
 from .inputs import InputFile, assign_ids, expand
-from .outputs import RunOutputs, relabel_part
-from .writers import relabel_csv
+from .side import SideTables
+from .writers import CsvTable
 
 
 @dataclass
@@ -66,29 +67,47 @@ def process(item: InputFile, pipeline: Pipeline) -> Document:
         return doc
 
 
-def _count(payload: dict, summary: RunSummary) -> None:
-    summary.documents += 1
-    summary.tasks += payload["n_tasks"]
-    summary.mentions += payload["n_mentions"]
-    summary.times_unread += payload["unread"]
-    status = payload["document"]["status"]
-    setattr(summary, status, getattr(summary, status) + 1)
+@dataclass
+class _Outputs:
+    """The streamed tables of one run."""
 
+    out: Path
+    docs: CsvTable = None
+    tasks: CsvTable = None
+    mentions: CsvTable = None
+    side: SideTables = field(default_factory=SideTables)
 
-_DOC_ID = 0  # doc_id is the first column of all three tables
-_SOURCE_PATH = tables.DOCUMENT_COLUMNS.index("source_path")
+    def __post_init__(self):
+        self.docs = CsvTable(self.out / "documents.csv", tables.DOCUMENT_COLUMNS)
+        self.tasks = CsvTable(self.out / "tasks.csv", tables.TASK_COLUMNS)
+        self.mentions = CsvTable(self.out / "mentions.csv", tables.MENTION_COLUMNS)
+
+    def add(self, payload: dict, summary: RunSummary) -> None:
+        d = payload["document"]
+        self.docs.write([d])
+        self.tasks.write(payload["tasks"])
+        self.mentions.write(payload["mentions"])
+        self.side.add(payload["agencies"], payload["review"], d["doc_id"])
+        summary.documents += 1
+        summary.tasks += len(payload["tasks"])
+        summary.mentions += len(payload["mentions"])
+        summary.times_unread += payload["unread"]
+        setattr(summary, d["status"], getattr(summary, d["status"]) + 1)
+
+    def close(self, commit: bool) -> list[Path]:
+        for t in (self.docs, self.tasks, self.mentions):
+            t.close(commit=commit)
+        if not commit:
+            return []
+        return [self.docs.path, self.tasks.path, self.mentions.path] + self.side.write(self.out)
 
 
 def _relabel(payload: dict, item: InputFile) -> dict:
     """A cached result under this run's doc_id and source path."""
-    d = payload["document"]
-    if d["doc_id"] == item.doc_id and d["source_path"] == item.source_path:
-        return payload
-    docs, tasks, mentions = payload["csv"]
-    text = [relabel_csv(docs, {_DOC_ID: item.doc_id, _SOURCE_PATH: item.source_path}),
-            relabel_csv(tasks, {_DOC_ID: item.doc_id}), relabel_csv(mentions, {_DOC_ID: item.doc_id})]
-    d = {**d, "doc_id": item.doc_id, "source_path": item.source_path}
-    return {**payload, "document": d, "csv": text, "xml": None, "cmp": relabel_part(payload["cmp"], item.doc_id)}
+    d = {**payload["document"], "doc_id": item.doc_id, "source_path": item.source_path}
+    t = [{**r, "doc_id": item.doc_id} for r in payload["tasks"]]
+    m = [{**r, "doc_id": item.doc_id} for r in payload["mentions"]]
+    return {**payload, "document": d, "tasks": t, "mentions": m}
 
 
 def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
@@ -111,15 +130,14 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     if cache is not None:
         alias_bytes = Path(aliases).read_bytes().hex() if aliases else ""
         store = ResultCache(Path(cache), pipeline_version(f"{config.steps}|{alias_bytes}"))
-    outputs = RunOutputs(out, xlsx="xlsx" in formats)
+    outputs = _Outputs(out)
     try:
         for name in missing:
-            payload = failed_payload(InputFile(Path(name), name, Path(name).stem or name), "file not found")
-            outputs.add(payload)
-            _count(payload, summary)
+            outputs.add(failed_payload(InputFile(Path(name), name, Path(name).stem or name), "file not found"),
+                        summary)
         todo: list[InputFile] = []
         shas: dict[str, str] = {}
-        ready: set[str] = set()  # doc_ids whose result is cached, read when their turn comes
+        ready: dict[str, dict] = {}
         for item in items:
             if store is None:
                 todo.append(item)
@@ -130,28 +148,24 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
                 todo.append(item)
                 continue
             shas[item.doc_id] = sha
-            if not force and store.has(sha):
-                ready.add(item.doc_id)
+            hit = None if force else store.get(sha)
+            if hit is not None:
+                ready[item.doc_id] = _relabel(hit, item)
             else:
                 todo.append(item)
         eng = make_engine(engine, config, workers, timeout, scheduler, len(todo)) if todo else None
         results = eng.map(todo) if eng else iter(())
         try:
             for item in items:
-                hit = store.get(shas[item.doc_id]) if item.doc_id in ready else None
-                if hit is not None:
-                    payload = _relabel(hit, item)
+                if item.doc_id in ready:
+                    payload = ready.pop(item.doc_id)
                     summary.cached += 1
                 else:
-                    if item.doc_id in ready:  # gone from the cache meanwhile: process it here
-                        payload = process_item(item, config)
-                    else:
-                        got, payload = next(results)
-                        assert got is item
+                    got, payload = next(results)
+                    assert got is item
                     if store is not None and payload["cacheable"] and item.doc_id in shas:
                         store.put(shas[item.doc_id], payload)
-                outputs.add(payload)
-                _count(payload, summary)
+                outputs.add(payload, summary)
                 if progress:
                     progress(1)
         finally:
@@ -166,14 +180,15 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         raise
     finally:
         summary.seconds = time.perf_counter() - start
+    summary.files += outputs.close(commit=True)
     if store:
         store.close()
-    summary.files += outputs.close(commit=True, finish=not summary.interrupted)
     if summary.interrupted:
         return summary
-    if "parquet" in formats:
+    summary.files += write_comparison_tables(out)
+    if "xlsx" in formats or "parquet" in formats:
         from .workbook import write_formats
-        summary.files += write_formats(out, ("parquet",))
+        summary.files += write_formats(out, formats)
     summary.seconds = time.perf_counter() - start
     return summary
 

@@ -14,7 +14,6 @@ from extract.model import Document
 from . import tables
 from .inputs import InputFile
 from .side import side_rows
-from .writers import cell_rows, csv_lines
 
 
 @dataclass(frozen=True)
@@ -39,30 +38,19 @@ def pipeline_for(config: Config):
 
 
 def payload_of(doc: Document, cacheable: bool = True) -> dict:
-    """One document's rows, already rendered as CSV text: formatting is the
-    bulk of writing, and here it runs in the workers, not in the parent."""
-    from .outputs import comparison_part, document_pieces
     drow, trows, mrows = tables.rows_of(doc)
     agencies, review = side_rows(doc)
-    cells = [cell_rows(tables.DOCUMENT_COLUMNS, [drow]), cell_rows(tables.TASK_COLUMNS, trows),
-             cell_rows(tables.MENTION_COLUMNS, mrows)]
-    document = dict(zip(tables.DOCUMENT_COLUMNS, cells[0][0]))
-    return {"document": document, "csv": [csv_lines(c) for c in cells], "n_tasks": len(trows),
-            "n_mentions": len(mrows), "xml": document_pieces(cells),
-            "cmp": comparison_part(document, cells[1], cells[2]), "agencies": agencies, "review": review,
-            "unread": sum(1 for t in doc.tasks if not t.time_parsed), "cacheable": cacheable}
+    return {"document": drow, "tasks": trows, "mentions": mrows, "agencies": agencies,
+            "review": review, "unread": sum(1 for t in doc.tasks if not t.time_parsed),
+            "cacheable": cacheable}
 
 
 def process_item(item: InputFile, config: Config) -> dict:
     """Extract and normalize one file into its table rows; never raises."""
     from .batch import process
-    from .cache import encode
     doc = process(item, pipeline_for(config))
     internal = any(e.startswith("internal error") for e in doc.errors)
-    payload = payload_of(doc, cacheable=not internal)
-    if payload["cacheable"]:
-        payload["encoded"] = encode(payload)
-    return payload
+    return payload_of(doc, cacheable=not internal)
 
 
 def failed_payload(item: InputFile, reason: str) -> dict:

@@ -61,11 +61,11 @@ def expand(inputs: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
 def assign_ids(files: list[tuple[Path, str]]) -> list[InputFile]:
     """doc_id = file stem; equal stems get ``~2``, ``~3`` in the order of their
     full paths, so the same batch always gives the same ids."""
-    keys = [str(path.resolve()) for path, _ in files]  # once per file: resolving costs syscalls
+    ordered = sorted(files, key=lambda f: str(f[0].resolve()))
     counts: dict[str, int] = {}
     ids: dict[str, str] = {}
-    for i in sorted(range(len(files)), key=keys.__getitem__):
-        stem = files[i][0].stem
+    for path, _ in ordered:
+        stem = path.stem
         counts[stem] = counts.get(stem, 0) + 1
-        ids[keys[i]] = stem if counts[stem] == 1 else f"{stem}~{counts[stem]}"
-    return [InputFile(path, src, ids[key]) for (path, src), key in zip(files, keys)]
+        ids[str(path.resolve())] = stem if counts[stem] == 1 else f"{stem}~{counts[stem]}"
+    return [InputFile(path, src, ids[str(path.resolve())]) for path, src in files]

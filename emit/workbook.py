@@ -7,14 +7,11 @@ Excel never turns ``1.1`` into a date; values that would start a formula
 from __future__ import annotations
 
 import csv
-from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+
+import pandas as pd
 
 from .writers import EXCEL_MAX_COLS, EXCEL_MAX_ROWS, atomic_path
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 TABLE_ORDER = ["documents", "tasks", "mentions", "agencies", "agencies_review",
                "comparison", "comparison_long"]
@@ -30,22 +27,20 @@ DESCRIPTIONS = {
 }
 
 
-def _tables(out: Path) -> dict[str, pd.DataFrame]:
-    import pandas as pd
-    found = {}
-    for name in TABLE_ORDER:
-        p = out / f"{name}.csv"
-        if p.exists():
-            found[name] = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return found
+def _tables(out: Path) -> dict[str, Path]:
+    return {name: out / f"{name}.csv" for name in TABLE_ORDER if (out / f"{name}.csv").exists()}
 
 
 def write_formats(out: Path, formats: tuple[str, ...]) -> list[Path]:
+    """kehoach.xlsx and/or Parquet files from the CSV tables in ``out``, one
+    table at a time, so memory stays that of the largest table at most."""
+    tables = _tables(out)
     written = []
     if "xlsx" in formats:
-        written.append(write_xlsx(out / "kehoach.xlsx", out))
+        written.append(write_xlsx(out / "kehoach.xlsx", tables))
     if "parquet" in formats:
-        for name, df in _tables(out).items():
+        for name, csv_path in tables.items():
+            df = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             path = out / f"{name}.parquet"
             with atomic_path(path) as tmp:
                 _typed(df).to_parquet(tmp, index=False)
@@ -54,7 +49,6 @@ def write_formats(out: Path, formats: tuple[str, ...]) -> list[Path]:
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    import pandas as pd
     df = df.copy()
     for c in df.columns:
         if c in NUMERIC:
@@ -62,74 +56,96 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
+EXCEL_MAX_CELL = 32_767
+csv.field_size_limit(2**31 - 1)
+
+
+def _csv_rows(path: Path):
     with open(path, encoding="utf-8-sig", newline="") as f:
         yield from csv.reader(f)
 
 
-def _data_rows(path: Path) -> int:
-    """Rows below the header. Every row ends a line, so the line count is an
-    upper bound: the file is parsed only when that bound is over Excel's limit."""
-    with open(path, "rb") as f:
-        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
-    if lines <= EXCEL_MAX_ROWS:
-        return -1  # fits; counted while writing
-    return sum(1 for _ in _csv_rows(path)) - 1
-
-
-def sheet_layout(name: str, columns: list[str], head: list[list[str]]) -> tuple[list[float], list[int], set[int]]:
-    """(column widths from the header and the first rows, text styles, numeric columns)."""
-    from .xlsx import GREEN, TEXT
-    widths = [min(60, max(8, max([len(c)] + [len(r[j]) for r in head if j < len(r)]) + 2))
-              for j, c in enumerate(columns)]
-    styles = [GREEN if name == "comparison" and c.endswith("covered") else TEXT for c in columns]
-    return widths, styles, {j for j, c in enumerate(columns) if c in NUMERIC}
-
-
-def too_large(rows: int, columns: int) -> bool:
-    return rows + 1 > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLS
-
-
-def readme_rows(counts: dict[str, int], notes: list[str]) -> list[list]:
-    rows: list[list] = [["sheet", "what it holds", "rows"]]
-    for name, n in counts.items():
-        big = any(x.startswith(f"{name}: ") for x in notes)
-        rows.append([name, DESCRIPTIONS.get(name, ""), f"{n} (not in this workbook)" if big else n])
-    return rows + [["note", n, ""] for n in notes]
-
-
-def add_csv_sheet(wb, name: str, path: Path, counts: dict[str, int], notes: list[str]) -> None:
-    """The sheet of one CSV table, or a note when it is too large for Excel."""
+def _shape(path: Path) -> tuple[list[str], list[list[str]], int]:
+    """Header, the first 200 rows (for column widths) and the number of rows."""
     rows = _csv_rows(path)
-    columns = next(rows, [])
-    n = _data_rows(path)
-    if too_large(n, len(columns)):
-        n = counts[name] = n if n >= 0 else sum(1 for _ in rows)
-        notes.append(f"{name}: {n} rows — too large for Excel, see {name}.csv")
-        return
-    head = list(islice(rows, 200))
-    widths, styles, numeric = sheet_layout(name, columns, head)
-    counts[name] = wb.add_sheet(name[:31], chain([columns], head, rows), widths=widths, header=True,
-                                styles=styles, numeric=numeric, freeze=True) - 1
+    header = next(rows, [])
+    head, n = [], 0
+    for row in rows:
+        if n < 200:
+            head.append(row)
+        n += 1
+    return header, head, n
 
 
-def write_xlsx(path: Path, out: Path) -> Path:
-    """kehoach.xlsx from the run's CSV files, streamed (see emit/xlsx.py)."""
-    from .xlsx import GENERAL, XlsxWriter
+def write_xlsx(path: Path, tables: dict[str, Path]) -> Path:
+    """kehoach.xlsx with xlsxwriter in constant-memory mode: rows go to disk as
+    they are written, so a workbook of an archive does not fill memory."""
+    import xlsxwriter
 
-    counts: dict[str, int] = {}
-    notes: list[str] = []
     with atomic_path(path) as tmp:
-        wb = XlsxWriter(tmp)
-        for name in TABLE_ORDER:
-            p = out / f"{name}.csv"
-            if p.exists():
-                add_csv_sheet(wb, name, p, counts, notes)
-        wb.add_sheet("README", readme_rows(counts, notes), widths=[18, 100], styles=[GENERAL] * 3)
-        wb.close(["README"] + TABLE_ORDER)
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_numbers": False, "strings_to_urls": False})
+        text = wb.add_format({"num_format": "@"})
+        bold = wb.add_format({"bold": True})
+        yes = wb.add_format({"num_format": "@", "bg_color": "#C6EFCE"})
+        no = wb.add_format({"num_format": "@", "bg_color": "#FFC7CE"})
+        readme = wb.add_worksheet("README")
+        readme.set_column(0, 0, 18)
+        readme.set_column(1, 1, 100)
+        readme.write_row(0, 0, ["sheet", "what it holds", "rows"], bold)
+        r = 1
+        notes = []
+        for name, csv_path in tables.items():
+            header, head, n = _shape(csv_path)
+            if n + 1 > EXCEL_MAX_ROWS or len(header) > EXCEL_MAX_COLS:
+                notes.append(f"{name}: {n} rows — too large for Excel, see {name}.csv")
+                readme.write_row(r, 0, [name, DESCRIPTIONS.get(name, ""), f"{n} (not in this workbook)"], text)
+                r += 1
+                continue
+            readme.write_string(r, 0, name, text)
+            readme.write_string(r, 1, DESCRIPTIONS.get(name, ""), text)
+            readme.write_number(r, 2, n)
+            r += 1
+            _sheet(wb, name, header, head, n, csv_path, (text, bold, yes, no))
+        for n in notes:
+            readme.write_row(r, 0, ["note", n], text)
+            r += 1
+        wb.close()
     return path
 
 
+def _sheet(wb, name: str, cols: list[str], head: list[list[str]], n: int, csv_path: Path, fmts) -> None:
+    text, bold, yes, no = fmts
+    ws = wb.add_worksheet(name[:31])
+    for i, col in enumerate(cols):
+        longest = max([len(col)] + [len(r[i]) for r in head if i < len(r)])
+        ws.set_column(i, i, min(60, max(8, longest + 2)))
+    covered = {i for i, c in enumerate(cols) if name == "comparison" and c.endswith("covered")}
+    numeric = {i for i, c in enumerate(cols) if c in NUMERIC}
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(n, 1), max(len(cols) - 1, 0))
+    ws.write_row(0, 0, cols, bold)
+    rows = _csv_rows(csv_path)
+    next(rows, None)
+    for r, row in enumerate(rows, 1):
+        for c, v in enumerate(row):
+            value = _xl_value(cols[c], v) if c in numeric else v
+            if isinstance(value, (int, float)):
+                ws.write_number(r, c, value)
+            elif value == "":
+                continue
+            elif c in covered:
+                ws.write_string(r, c, value, yes if value in ("yes", "True", "1") else no)
+            else:
+                # Excel's cell limit; the CSV and Parquet files keep the whole value
+                ws.write_string(r, c, value[:EXCEL_MAX_CELL], text)
+
+
 def _xl_value(column: str, value: str):
-    from .xlsx import number
-    return number(value) if column in NUMERIC else value
+    if column in NUMERIC and value != "":
+        try:
+            f = float(value)
+            return int(f) if f.is_integer() else f
+        except ValueError:
+            return value
+    return value

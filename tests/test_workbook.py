@@ -40,3 +40,12 @@ def test_readme_sheet_and_too_large_tables(tmp_path, monkeypatch):
     df = pd.read_parquet(tmp_path / "tasks.parquet")
     assert len(df) == 5 and df["task_id"].tolist() == ["0", "1", "2", "3", "4"]
     assert str(df["task_seq"].dtype).startswith(("int", "Int", "float"))
+
+
+def test_huge_cells_do_not_break_the_workbook(tmp_path):
+    big = "Cơ quan " * 200_000
+    write_csv(tmp_path / "tasks.csv", TASK_COLUMNS, [{"doc_id": "d", "task_seq": 1, "text": big}])
+    workbook.write_formats(tmp_path, ("xlsx",))
+    ws = load_workbook(tmp_path / "kehoach.xlsx")["tasks"]
+    col = [c.value for c in ws[1]].index("text") + 1
+    assert len(ws.cell(row=2, column=col).value) == workbook.EXCEL_MAX_CELL
