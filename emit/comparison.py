@@ -23,7 +23,9 @@ with the columns of ``LONG_COLUMNS``.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -103,9 +105,9 @@ def _distinct(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def _doc_reference(doc_tasks: pd.DataFrame, implements: str) -> Reference | None:
+def _doc_reference(ref_decisions: Iterable[str], implements: str) -> Reference | None:
     """The reference the alignment used, else the one the plan's acts name."""
-    for symbol in _distinct(doc_tasks["ref_decision"]) + _distinct([implements]):
+    for symbol in _distinct(ref_decisions) + _distinct([implements]):
         ref = load_reference(symbol)
         if ref is not None:
             return ref
@@ -114,7 +116,8 @@ def _doc_reference(doc_tasks: pd.DataFrame, implements: str) -> Reference | None
 
 def _labels(docs: pd.DataFrame) -> list[str]:
     names = [d.locality or d.issuer or d.doc_id for d in docs.itertuples()]
-    return [f"{n} ({d})" if names.count(n) > 1 else n for n, d in zip(names, docs["doc_id"])]
+    counts = Counter(names)
+    return [f"{n} ({d})" if counts[n] > 1 else n for n, d in zip(names, docs["doc_id"])]
 
 
 def _reference_rows(ref: Reference) -> list[RefRow]:
@@ -135,59 +138,115 @@ def _not_aligned_row(implements: str) -> RefRow:
     return RefRow(implements, "", f"{NOT_ALIGNED}: {why}", "not_aligned")
 
 
-def _cell(tasks: pd.DataFrame, support: dict[tuple[str, str], list[str]], kind: str) -> dict[str, str]:
-    ids = list(tasks["task_id"])
+def _cell(tasks: list[dict[str, str]], support: dict[tuple[str, str], list[str]], kind: str) -> dict[str, str]:
+    ids = [t["task_id"] for t in tasks]
     if kind == "not_aligned":
         covered = NOT_ALIGNED
     else:
         covered = "yes" if ids else "no"
-    starts = [s for s in tasks["time_start"] if s]
-    ends = [e for e in tasks["time_end"] if e]
+    starts = [t["time_start"] for t in tasks if t["time_start"]]
+    ends = [t["time_end"] for t in tasks if t["time_end"]]
     return {
         "covered": covered,
         "task_ids": SEP.join(ids),
-        "lead_types": SEP.join(_distinct(tasks["lead_types"])),
+        "lead_types": SEP.join(_distinct(t["lead_types"] for t in tasks)),
         "support_types": SEP.join(_distinct(
-            s for d, t in zip(tasks["doc_id"], ids) for s in support.get((d, t), []))),
+            s for t in tasks for s in support.get((t["doc_id"], t["task_id"]), []))),
         "time_start": min(starts) if starts else "",
         "time_end": max(ends) if ends else "",
-        "adaptation": SEP.join(_distinct(tasks["adaptation"])),
+        "adaptation": SEP.join(_distinct(t["adaptation"] for t in tasks)),
     }
 
 
-def _support_types(mentions: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
-    sup = mentions[(mentions["role"] == "support") & (mentions["agency_type"] != "")]
-    out: dict[tuple[str, str], list[str]] = {}
-    for d, t, a in zip(sup["doc_id"], sup["task_id"], sup["agency_type"]):
-        out.setdefault((d, t), []).append(a)
+def _cell_tasks(row: RefRow, tasks: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The document's tasks that fill the cell (row, document): ``tasks_for`` on records."""
+    if row.kind == "not_aligned":
+        return tasks
+    if row.kind == "local":
+        return [t for t in tasks if t["ref_task"] == ""]
+    return [t for t in tasks if t["ref_task"] in row.members]
+
+
+_CELL_COLUMNS = ("doc_id", "task_id", "ref_task", "ref_decision", "lead_types", "time_start",
+                 "time_end", "adaptation")
+
+
+def _tasks_by_doc(tasks: pd.DataFrame) -> dict[str, list[dict[str, str]]]:
+    """Each document's tasks as records, in file order: one pass instead of a
+    filter per (row, document), which was quadratic in the corpus."""
+    cols = [c for c in _CELL_COLUMNS if c in tasks.columns]
+    out: dict[str, list[dict[str, str]]] = {}
+    for values in zip(*(tasks[c].tolist() for c in cols)):
+        rec = dict(zip(cols, values))
+        out.setdefault(rec["doc_id"], []).append(rec)
     return out
+
+
+def row_key(row: RefRow) -> tuple[str, str, str]:
+    return (row.decision, row.code, row.kind)
+
+
+def support_map(rows: Iterable[tuple[str, str, str, str]]) -> dict[tuple[str, str], list[str]]:
+    """(doc_id, task_id) → agency types of its support mentions, from
+    (doc_id, task_id, role, agency_type) records."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for d, t, role, a in rows:
+        if role == "support" and a != "":
+            out.setdefault((d, t), []).append(a)
+    return out
+
+
+def document_cells(implements: str, tasks: list[dict[str, str]], support: dict[tuple[str, str], list[str]]
+                   ) -> tuple[str, list[tuple[RefRow, dict[str, str]]]]:
+    """One compared document's part of the comparison: the symbol of its
+    reference ("" when none) and its cell in each row it belongs to (every row
+    of its decision, or its decision's ``not_aligned`` row). The comparison is
+    these parts gathered row by row, so a batch can compute them per document."""
+    ref = _doc_reference([t["ref_decision"] for t in tasks], implements)
+    rows = _rows_of(ref.symbol) if ref else [_not_aligned_row(implements)]
+    return (ref.symbol if ref else ""), [(r, _cell(_cell_tasks(r, tasks), support, r.kind)) for r in rows]
+
+
+@lru_cache(maxsize=64)
+def _rows_of(symbol: str) -> list[RefRow]:
+    return _reference_rows(load_reference(symbol))
+
+
+def comparison_rows(parts: Iterable[tuple[str, str]]) -> list[RefRow]:
+    """The rows for documents given as (reference symbol, implements), in order:
+    each reference's rows in the order the references first appear, then one
+    ``not_aligned`` row per decision without a reference."""
+    parts = list(parts)
+    refs = dict.fromkeys(sym for sym, _ in parts if sym)
+    rows = [r for sym in refs for r in _rows_of(sym)]
+    return rows + [_not_aligned_row(i) for i in dict.fromkeys(impl for sym, impl in parts if not sym)]
 
 
 def compare(documents: pd.DataFrame, tasks: pd.DataFrame, mentions: pd.DataFrame) -> Comparison:
     """Build the comparison from a run's three tables (all columns as text)."""
     docs = documents[documents["status"] != "failed"].reset_index(drop=True).copy()
-    refs: dict[str, Reference] = {}
-    decisions = []
-    for d in docs.itertuples():
-        ref = _doc_reference(tasks[tasks["doc_id"] == d.doc_id], d.implements)
-        decisions.append(ref.symbol if ref else "")
-        if ref:
-            refs.setdefault(ref.symbol, ref)
+    by_doc = _tasks_by_doc(tasks)
+    support = support_map(zip(*(mentions[c].tolist() for c in ("doc_id", "task_id", "role", "agency_type"))))
+    decisions, cells = [], []
+    for doc_id, implements in zip(docs["doc_id"], docs["implements"]):
+        symbol, part = document_cells(implements, by_doc.get(doc_id, []), support)
+        decisions.append(symbol)
+        cells.append({row_key(r): c for r, c in part})
     docs["ref_decision"] = decisions
     docs["label"] = _labels(docs)
-    rows = [r for ref in refs.values() for r in _reference_rows(ref)]
-    rows += [_not_aligned_row(i) for i in dict.fromkeys(docs.loc[docs["ref_decision"] == "", "implements"])]
+    rows = comparison_rows(zip(decisions, docs["implements"]))
     cmp = Comparison(docs, tasks, rows, pd.DataFrame(), pd.DataFrame())
-    support = _support_types(mentions)
+    plain = docs[["doc_id", "locality", "label"]].to_dict("records")
     wide, long = [], []
     for row in rows:
         base = {"ref_decision": row.decision, "ref_task": row.code, "title": row.title,
                 "row_kind": row.kind}
         line = {**base, "is_group": "yes" if row.is_group else "no"}
-        for _, doc in docs.iterrows():
-            if not cmp.applies(row, doc):
+        key = row_key(row)
+        for doc, doc_cells in zip(plain, cells):
+            cell = doc_cells.get(key)
+            if cell is None:
                 continue
-            cell = _cell(cmp.tasks_for(row, doc["doc_id"]), support, row.kind)
             line.update({f"{doc['label']} {f}": cell[f] for f in CELL_FIELDS})
             long.append({**base, "doc_id": doc["doc_id"], "locality": doc["locality"], **cell})
         wide.append(line)
