@@ -137,7 +137,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
                         summary)
         todo: list[InputFile] = []
         shas: dict[str, str] = {}
-        ready: dict[str, dict] = {}
+        cached: set[str] = set()  # doc_ids whose result is read from the cache when written
         for item in items:
             if store is None:
                 todo.append(item)
@@ -148,17 +148,16 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
                 todo.append(item)
                 continue
             shas[item.doc_id] = sha
-            hit = None if force else store.get(sha)
-            if hit is not None:
-                ready[item.doc_id] = _relabel(hit, item)
+            if not force and store.has(sha):
+                cached.add(item.doc_id)
             else:
                 todo.append(item)
         eng = make_engine(engine, config, workers, timeout, scheduler, len(todo)) if todo else None
         results = eng.map(todo) if eng else iter(())
         try:
             for item in items:
-                if item.doc_id in ready:
-                    payload = ready.pop(item.doc_id)
+                if item.doc_id in cached:
+                    payload = _relabel(store.get(shas[item.doc_id]), item)
                     summary.cached += 1
                 else:
                     got, payload = next(results)

@@ -58,6 +58,10 @@ class ResultCache:
         self._tick()
         return sha
 
+    def has(self, sha: str) -> bool:
+        return self.db.execute("SELECT 1 FROM results WHERE sha=? AND version=?",
+                               (sha, self.version)).fetchone() is not None
+
     def get(self, sha: str) -> dict | None:
         row = self.db.execute("SELECT payload FROM results WHERE sha=? AND version=?",
                               (sha, self.version)).fetchone()
