@@ -37,11 +37,11 @@ def roman_value(s: str) -> int | None:
             return None
         total += -v if v < prev else v
         prev = max(prev, v)
-    canonical = _to_roman(total)
+    canonical = to_roman(total)
     return total if canonical == s else None
 
 
-def _to_roman(n: int) -> str:
+def to_roman(n: int) -> str:
     out = []
     for v, sym in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
         while n >= v:

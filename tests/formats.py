@@ -183,14 +183,7 @@ def write_docx(text: str, path: str | Path, numbering: str = "typed") -> Path:
     if numbering == "word":
         _add_word_list(document)
     for line in _docx_paragraphs(text, numbering):
-        paragraph = document.add_paragraph(style=line.style)
-        if line.ilvl is not None:
-            _set_num_pr(paragraph, WORD_LIST_ID, line.ilvl)
-        for segment, bold, italic in _segments(line.content):
-            run = paragraph.add_run(segment)
-            run.bold = bold or line.bold or (False if line.style else None)
-            if italic:
-                run.italic = True
+        _add_line(document, line)
     path = Path(path)
     document.save(str(path))
     return path
@@ -213,6 +206,18 @@ class _DocxLine:
 
     def __init__(self, content: str, bold: bool, style: str | None, ilvl: int | None):
         self.content, self.bold, self.style, self.ilvl = content, bold, style, ilvl
+
+
+def _add_line(document: object, line: "_DocxLine") -> None:
+    """One paragraph with its bold/italic runs and, when numbered, its Word list level."""
+    paragraph = document.add_paragraph(style=line.style)
+    if line.ilvl is not None:
+        _set_num_pr(paragraph, WORD_LIST_ID, line.ilvl)
+    for segment, bold, italic in _segments(line.content):
+        run = paragraph.add_run(segment)
+        run.bold = bold or line.bold or (False if line.style else None)
+        if italic:
+            run.italic = True
 
 
 def _docx_paragraphs(text: str, numbering: str) -> list[_DocxLine]:
@@ -468,12 +473,7 @@ def write_docx_blocks(path: str | Path, blocks: Sequence[object]) -> Path:
             document.add_paragraph("")
             continue
         for line in _docx_paragraphs(str(block), "typed"):
-            paragraph = document.add_paragraph(style=line.style)
-            for segment, bold, italic in _segments(line.content):
-                run = paragraph.add_run(segment)
-                run.bold = bold or line.bold or (False if line.style else None)
-                if italic:
-                    run.italic = True
+            _add_line(document, line)
     path = Path(path)
     document.save(str(path))
     return path

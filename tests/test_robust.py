@@ -18,6 +18,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from extract.markers import to_roman
+
 import pytest
 
 from emit import batch
@@ -79,13 +81,6 @@ def _nested_table(depth: int) -> str:
     return inner
 
 
-def _roman(n: int) -> str:
-    out = []
-    for v, sym in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= v:
-            out.append(sym)
-            n -= v
-    return "".join(out)
 
 
 def _valid_pdf(text: str, path: Path) -> bytes:
@@ -127,7 +122,7 @@ def make_pathological(folder: Path) -> dict[str, str]:
     lines = [f"- Việc số {i} về phổ biến pháp luật\nCơ quan chủ trì: Sở Tư pháp\nThời gian: năm 2026"
              for i in range(10_000)]
     put("sibling_tasks.txt", HEAD + "I. Nhiệm vụ\n" + "\n".join(lines) + "\n", "partial")
-    lines = [f"{_roman(i % 89 + 1)}. Phần thứ {i}" if i % 2 == 0 else f"{i % 99 + 1}. Mục thứ {i}"
+    lines = [f"{to_roman(i % 89 + 1)}. Phần thứ {i}" if i % 2 == 0 else f"{i % 99 + 1}. Mục thứ {i}"
              for i in range(5_000)]
     put("headings.txt", HEAD + "\n".join(lines) + "\n", "partial")
     task = HEAD + "I. Nhiệm vụ\n1. Một việc\nCơ quan chủ trì: Sở Tư pháp\n"
