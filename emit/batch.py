@@ -41,10 +41,20 @@ class RunSummary:
     cached: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    up_to_date: bool = False  # nothing changed since the last run: no file rewritten
     files: list[Path] = field(default_factory=list)
+
+    COUNTS = ("documents", "ok", "partial", "failed", "tasks", "mentions", "times_unread")
+
+    def counts(self) -> dict:
+        return {k: getattr(self, k) for k in self.COUNTS}
 
     def line(self) -> str:
         rate = self.documents / self.seconds if self.seconds else 0.0
+        if self.up_to_date:
+            return (f"{self.documents} documents unchanged ({self.ok} ok, {self.partial} partial, "
+                    f"{self.failed} failed; {self.tasks} tasks, {self.mentions} mentions): outputs up to "
+                    f"date, nothing rewritten ({self.seconds:.1f}s; --force rebuilds) → {self.out_dir}")
         extra = f", {self.times_unread} times unread" if self.times_unread else ""
         extra += f", {self.cached} from cache" if self.cached else ""
         head = "interrupted after " if self.interrupted else ""
@@ -85,8 +95,8 @@ class _Outputs:
     def add(self, payload: dict, summary: RunSummary) -> None:
         d = payload["document"]
         self.docs.write([d])
-        self.tasks.write(payload["tasks"])
-        self.mentions.write(payload["mentions"])
+        self.tasks.write_rendered(d["doc_id"], payload["tasks"])
+        self.mentions.write_rendered(d["doc_id"], payload["mentions"])
         self.side.add(payload["agencies"], payload["review"], d["doc_id"])
         summary.documents += 1
         summary.tasks += len(payload["tasks"])
@@ -105,9 +115,7 @@ class _Outputs:
 def _relabel(payload: dict, item: InputFile) -> dict:
     """A cached result under this run's doc_id and source path."""
     d = {**payload["document"], "doc_id": item.doc_id, "source_path": item.source_path}
-    t = [{**r, "doc_id": item.doc_id} for r in payload["tasks"]]
-    m = [{**r, "doc_id": item.doc_id} for r in payload["mentions"]]
-    return {**payload, "document": d, "tasks": t, "mentions": m}
+    return {**payload, "document": d}  # task and mention rows take the doc_id when written
 
 
 def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
@@ -130,28 +138,31 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     if cache is not None:
         alias_bytes = Path(aliases).read_bytes().hex() if aliases else ""
         store = ResultCache(Path(cache), pipeline_version(f"{config.steps}|{alias_bytes}"))
+    try:
+        todo, shas, cached = _plan(items, store, force)
+    except KeyboardInterrupt:  # while hashing: nothing written yet, earlier outputs stay
+        if store:
+            store.close()
+        summary.interrupted = True
+        summary.seconds = time.perf_counter() - start
+        return summary
+    key = _run_key(store, out, items, shas, missing, formats) if store is not None else ""
+    if store is not None and not force and not todo:
+        last = store.last_run(out, key)
+        if last is not None:
+            store.close()
+            for k, v in last.items():
+                setattr(summary, k, v)
+            summary.cached, summary.up_to_date = len(items), True
+            summary.seconds = time.perf_counter() - start
+            if progress:
+                progress(len(items) + len(missing))
+            return summary
     outputs = _Outputs(out)
     try:
         for name in missing:
             outputs.add(failed_payload(InputFile(Path(name), name, Path(name).stem or name), "file not found"),
                         summary)
-        todo: list[InputFile] = []
-        shas: dict[str, str] = {}
-        cached: set[str] = set()  # doc_ids whose result is read from the cache when written
-        for item in items:
-            if store is None:
-                todo.append(item)
-                continue
-            try:
-                sha = store.sha_for(item.path)
-            except OSError:
-                todo.append(item)
-                continue
-            shas[item.doc_id] = sha
-            if not force and store.has(sha):
-                cached.add(item.doc_id)
-            else:
-                todo.append(item)
         eng = make_engine(engine, config, workers, timeout, scheduler, len(todo)) if todo else None
         results = eng.map(todo) if eng else iter(())
         try:
@@ -179,17 +190,55 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         raise
     finally:
         summary.seconds = time.perf_counter() - start
-    summary.files += outputs.close(commit=True)
-    if store:
-        store.close()
-    if summary.interrupted:
-        return summary
-    summary.files += write_comparison_tables(out)
-    if "xlsx" in formats or "parquet" in formats:
-        from .workbook import write_formats
-        summary.files += write_formats(out, formats)
+    try:
+        summary.files += outputs.close(commit=True)
+        if summary.interrupted:
+            return summary
+        summary.files += write_comparison_tables(out)
+        if "xlsx" in formats or "parquet" in formats:
+            from .workbook import write_formats
+            summary.files += write_formats(out, formats)
+        if store:
+            store.record_run(out, key, summary.counts(), summary.files)
+    finally:
+        if store:
+            store.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _plan(items: list[InputFile], store: ResultCache | None,
+          force: bool) -> tuple[list[InputFile], dict[str, str], set[str]]:
+    """(files to process, sha256 by doc_id, doc_ids whose result is cached)."""
+    todo: list[InputFile] = []
+    shas: dict[str, str] = {}
+    cached: set[str] = set()
+    for item in items:
+        if store is None:
+            todo.append(item)
+            continue
+        try:
+            sha = store.sha_for(item.path)
+        except OSError:
+            todo.append(item)
+            continue
+        shas[item.doc_id] = sha
+        if not force and store.has(sha):
+            cached.add(item.doc_id)
+        else:
+            todo.append(item)
+    return todo, shas, cached
+
+
+def _run_key(store: ResultCache, out: Path, items: list[InputFile], shas: dict[str, str],
+             missing: list[str], formats: tuple[str, ...]) -> str:
+    """What a run's outputs depend on: the pipeline version, the formats, the
+    output folder and every input's id, path and content."""
+    import hashlib
+    import json
+    parts = [store.version, sorted(formats), str(out.resolve()), missing,
+             [(i.doc_id, i.source_path, shas.get(i.doc_id, "")) for i in items]]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def count_inputs(inputs: list[str]) -> int:

@@ -45,7 +45,36 @@ class ResultCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT)")
         self.db.execute("CREATE TABLE IF NOT EXISTS results (sha TEXT, version TEXT, payload BLOB, "
                         "PRIMARY KEY (sha, version))")
+        self.db.execute("CREATE TABLE IF NOT EXISTS runs (out TEXT PRIMARY KEY, key TEXT, summary TEXT, files TEXT)")
         self._pending = 0
+
+    def last_run(self, out: Path, key: str) -> dict | None:
+        """The summary of the last complete run into ``out`` when it had the
+        same ``key`` (inputs, their contents, version, formats) and its output
+        files are still as it left them (size and mtime); else ``None``."""
+        row = self.db.execute("SELECT key, summary, files FROM runs WHERE out=?",
+                              (str(out.resolve()),)).fetchone()
+        if not row or row[0] != key:
+            return None
+        for name, size, mtime in json.loads(row[2]):
+            try:
+                st = (out / name).stat()
+            except OSError:
+                return None
+            if (st.st_size, st.st_mtime_ns) != (size, mtime):
+                return None
+        return json.loads(row[1])
+
+    def record_run(self, out: Path, key: str, summary: dict, files: list[Path]) -> None:
+        stats = []
+        for f in files:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            stats.append((str(f.relative_to(out)) if f.is_relative_to(out) else str(f), st.st_size, st.st_mtime_ns))
+        self.db.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?)",
+                        (str(out.resolve()), key, json.dumps(summary), json.dumps(stats)))
 
     def sha_for(self, path: Path) -> str:
         st = path.stat()

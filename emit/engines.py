@@ -14,6 +14,7 @@ from extract.model import Document
 from . import tables
 from .inputs import InputFile
 from .side import side_rows
+from .writers import render_rows
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,13 @@ def pipeline_for(config: Config):
 
 
 def payload_of(doc: Document, cacheable: bool = True) -> dict:
+    """One document's result as it crosses processes and sits in the cache: its
+    documents row, its task and mention rows already rendered as CSV text
+    (without the doc_id column), and its agency and review rows."""
     drow, trows, mrows = tables.rows_of(doc)
     agencies, review = side_rows(doc)
-    return {"document": drow, "tasks": trows, "mentions": mrows, "agencies": agencies,
+    return {"document": drow, "tasks": render_rows(trows, tables.TASK_COLUMNS),
+            "mentions": render_rows(mrows, tables.MENTION_COLUMNS), "agencies": agencies,
             "review": review, "unread": sum(1 for t in doc.tasks if not t.time_parsed),
             "cacheable": cacheable}
 

@@ -66,79 +66,109 @@ def _csv_rows(path: Path):
 
 
 def _shape(path: Path) -> tuple[list[str], list[list[str]], int]:
-    """Header, the first 200 rows (for column widths) and the number of rows."""
+    """Header, the first 200 rows (for column widths) and the number of rows
+    (counted by Arrow's multi-threaded reader, on one column)."""
+    import pyarrow.csv as pacsv
+
     rows = _csv_rows(path)
     header = next(rows, [])
-    head, n = [], 0
-    for row in rows:
-        if n < 200:
-            head.append(row)
-        n += 1
-    return header, head, n
+    head = [row for _, row in zip(range(200), rows)]
+    if len(head) < 200 or not header:
+        return header, head, len(head)
+    first = pacsv.read_csv(path, parse_options=_arrow_parse(), convert_options=_strings(header[:1]))
+    return header, head, first.num_rows
+
+
+
+
+def _strings(columns: list[str]):
+    """Arrow options that read ``columns`` as text, empty cells as ''."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pacsv.ConvertOptions(column_types={c: pa.string() for c in columns}, include_columns=columns,
+                                strings_can_be_null=False, quoted_strings_can_be_null=False)
+
+
+def _arrow_parse():
+    import pyarrow.csv as pacsv
+    return pacsv.ParseOptions(newlines_in_values=True)
 
 
 def write_xlsx(path: Path, tables: dict[str, Path]) -> Path:
-    """kehoach.xlsx with xlsxwriter in constant-memory mode: rows go to disk as
-    they are written, so a workbook of an archive does not fill memory."""
-    import xlsxwriter
+    """kehoach.xlsx through rustpy-xlsxwriter (rust_xlsxwriter), in its
+    constant-memory mode: rows are streamed from the CSV files to disk, so the
+    workbook of an archive neither fills memory nor takes minutes."""
+    from rustpy_xlsxwriter import FastExcel, Format
 
+    bold = Format().set_bold()
+    covered_rules = [
+        {"type": "text", "criteria": "begins_with", "value": "yes",
+         "format": Format().set_background_color("#C6EFCE")},
+        {"type": "text", "criteria": "ends_with", "value": "no",  # "no", not "not aligned"
+         "format": Format().set_background_color("#FFC7CE")},
+    ]
+    readme: list[dict] = []
+    sheets = []
+    for name, csv_path in tables.items():
+        header, head, n = _shape(csv_path)
+        if n + 1 > EXCEL_MAX_ROWS or len(header) > EXCEL_MAX_COLS:
+            readme.append({"sheet": name, "what it holds": DESCRIPTIONS.get(name, ""),
+                           "rows": f"{n} (too large for Excel, see {name}.csv)"})
+            continue
+        readme.append({"sheet": name, "what it holds": DESCRIPTIONS.get(name, ""), "rows": n})
+        sheets.append((name, header, head, n, csv_path))
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_numbers": False, "strings_to_urls": False})
-        text = wb.add_format({"num_format": "@"})
-        bold = wb.add_format({"bold": True})
-        yes = wb.add_format({"num_format": "@", "bg_color": "#C6EFCE"})
-        no = wb.add_format({"num_format": "@", "bg_color": "#FFC7CE"})
-        readme = wb.add_worksheet("README")
-        readme.set_column(0, 0, 18)
-        readme.set_column(1, 1, 100)
-        readme.write_row(0, 0, ["sheet", "what it holds", "rows"], bold)
-        r = 1
-        notes = []
-        for name, csv_path in tables.items():
-            header, head, n = _shape(csv_path)
-            if n + 1 > EXCEL_MAX_ROWS or len(header) > EXCEL_MAX_COLS:
-                notes.append(f"{name}: {n} rows — too large for Excel, see {name}.csv")
-                readme.write_row(r, 0, [name, DESCRIPTIONS.get(name, ""), f"{n} (not in this workbook)"], text)
-                r += 1
-                continue
-            readme.write_string(r, 0, name, text)
-            readme.write_string(r, 1, DESCRIPTIONS.get(name, ""), text)
-            readme.write_number(r, 2, n)
-            r += 1
-            _sheet(wb, name, header, head, n, csv_path, (text, bold, yes, no))
-        for n in notes:
-            readme.write_row(r, 0, ["note", n], text)
-            r += 1
-        wb.close()
+        book = FastExcel(str(tmp))
+        book.sheet("README", readme or _empty(["sheet", "what it holds", "rows"]),
+                   header_format=bold, column_widths=[18, 100, 40])
+        for name, header, head, n, csv_path in sheets:
+            numeric = [c for c in header if c in NUMERIC]
+            text_like = [c for c in header if c not in NUMERIC]
+            book.sheet(
+                name[:31], _batches(csv_path, header, numeric) if n else _empty(header),
+                header_format=bold, autofilter=True, column_widths=_widths(header, head),
+                conditional_formats={c: covered_rules for c in header
+                                     if name == "comparison" and c.endswith("covered")} or None,
+                # ids such as 1.1 or 0012 are text on purpose: no green triangles
+                ignore_errors=text_like or None,
+            )
+        book.freeze(row=1)
+        book.save()
     return path
 
 
-def _sheet(wb, name: str, cols: list[str], head: list[list[str]], n: int, csv_path: Path, fmts) -> None:
-    text, bold, yes, no = fmts
-    ws = wb.add_worksheet(name[:31])
-    for i, col in enumerate(cols):
-        longest = max([len(col)] + [len(r[i]) for r in head if i < len(r)])
-        ws.set_column(i, i, min(60, max(8, longest + 2)))
-    covered = {i for i, c in enumerate(cols) if name == "comparison" and c.endswith("covered")}
-    numeric = {i for i, c in enumerate(cols) if c in NUMERIC}
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(n, 1), max(len(cols) - 1, 0))
-    ws.write_row(0, 0, cols, bold)
-    rows = _csv_rows(csv_path)
-    next(rows, None)
-    for r, row in enumerate(rows, 1):
-        for c, v in enumerate(row):
-            value = _xl_value(cols[c], v) if c in numeric else v
-            if isinstance(value, (int, float)):
-                ws.write_number(r, c, value)
-            elif value == "":
-                continue
-            elif c in covered:
-                ws.write_string(r, c, value, yes if value in ("yes", "True", "1") else no)
-            else:
-                # Excel's cell limit; the CSV and Parquet files keep the whole value
-                ws.write_string(r, c, value[:EXCEL_MAX_CELL], text)
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """A sheet with its header and no rows (a generator of no dicts has no header)."""
+    return pd.DataFrame(columns=columns, dtype=str)
+
+
+def _widths(header: list[str], head: list[list[str]]) -> list[float]:
+    return [min(60, max(8, max([len(c)] + [len(r[i]) for r in head if i < len(r)]) + 2))
+            for i, c in enumerate(header)]
+
+
+def _batches(csv_path: Path, header: list[str], numeric: list[str]):
+    """A CSV table as a stream of Arrow record batches, for the writer to read
+    without Python in the loop: text columns as text (empty cells null), the
+    numeric columns as numbers, cells cut to Excel's limit (the CSV and Parquet
+    keep them whole)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    types = {c: (pa.float64() if c in numeric else pa.string()) for c in header}
+    reader = pacsv.open_csv(
+        csv_path, parse_options=_arrow_parse(), read_options=pacsv.ReadOptions(block_size=4 << 20),
+        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True))
+
+    def cut(batch):
+        cols = [pc.utf8_slice_codeunits(col, 0, EXCEL_MAX_CELL)
+                if pa.types.is_string(col.type) and (pc.max(pc.utf8_length(col)).as_py() or 0) > EXCEL_MAX_CELL
+                else col for col in batch.columns]
+        return pa.RecordBatch.from_arrays(cols, schema=batch.schema)
+
+    return pa.RecordBatchReader.from_batches(reader.schema, (cut(b) for b in reader))
 
 
 def _xl_value(column: str, value: str):

@@ -6,6 +6,7 @@ never leaves a half-written table behind.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import tempfile
 import unicodedata
@@ -70,6 +71,14 @@ class CsvTable:
             self._w.writerow({c: _cell(r.get(c)) for c in self.columns})
             self.rows += 1
 
+    def write_rendered(self, first: str, lines: list[str]) -> None:
+        """Rows rendered by :func:`render_rows`, each prefixed with its first
+        column's value (the doc_id, which a cached result may change)."""
+        if lines:
+            head = render_field(first) + ","
+            self._f.write("".join([head + line for line in lines]))
+            self.rows += len(lines)
+
     def close(self, commit: bool = True) -> None:
         self._f.close()
         if commit:
@@ -87,3 +96,28 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> int:
         raise
     t.close()
     return t.rows
+
+
+def render_rows(rows: Iterable[dict], columns: list[str]) -> list[str]:
+    """CSV lines of ``rows`` without their first column, quoted as
+    :class:`CsvTable` writes them. Workers render their documents' rows, so
+    that the process writing the files only joins text, and a cached result is
+    text ready to write."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    rest = columns[1:]
+    out = []
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in rest])
+        out.append(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
+    return out
+
+
+def render_field(value: str) -> str:
+    """One CSV field, quoted only where RFC 4180 needs it."""
+    v = _cell(value)
+    if any(ch in v for ch in ',"\r\n'):
+        return '"' + v.replace('"', '""') + '"'
+    return v

@@ -109,3 +109,27 @@ def test_interrupted_run_leaves_complete_files(tmp_path):
     rows = _table(tmp_path, "documents.csv")
     assert len(rows) == 3 and rows[0][0] == "doc_id"
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_unchanged_rerun_rewrites_nothing_and_a_change_rebuilds(tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(RAW, src)
+    out, cache = tmp_path / "out", tmp_path / "cache.sqlite"
+    first = batch.run([str(src)], out, cache=cache, formats=("csv", "xlsx"))
+    assert not first.up_to_date
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+    again = batch.run([str(src)], out, cache=cache, formats=("csv", "xlsx"))
+    assert again.up_to_date and again.cached == first.documents
+    assert again.counts() == first.counts()
+    assert "up to date" in again.line()
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()} == stamps
+    # another format, a deleted output, an added file: each rebuilds
+    assert not batch.run([str(src)], out, cache=cache, formats=("csv", "xlsx", "parquet")).up_to_date
+    (out / "tasks.csv").unlink()
+    rebuilt = batch.run([str(src)], out, cache=cache, formats=("csv", "xlsx", "parquet"))
+    assert not rebuilt.up_to_date and (out / "tasks.csv").exists() and rebuilt.cached == first.documents
+    (src / "new.txt").write_text("KẾ HOẠCH\nThực hiện Quyết định số 977/QĐ-TTg\n1. Tuyên truyền pháp luật.\n",
+                                 encoding="utf-8")
+    grown = batch.run([str(src)], out, cache=cache, formats=("csv", "xlsx", "parquet"))
+    assert not grown.up_to_date and grown.documents == first.documents + 1
+    assert not batch.run([str(src)], out, cache=cache, formats=("csv", "xlsx", "parquet"), force=True).up_to_date

@@ -49,3 +49,24 @@ def test_huge_cells_do_not_break_the_workbook(tmp_path):
     ws = load_workbook(tmp_path / "kehoach.xlsx")["tasks"]
     col = [c.value for c in ws[1]].index("text") + 1
     assert len(ws.cell(row=2, column=col).value) == workbook.EXCEL_MAX_CELL
+
+
+def test_comparison_covered_cells_are_coloured_and_empty_tables_keep_headers(tmp_path):
+    cols = ["ref_task", "Xã A (a) covered", "Xã A (a) task_ids"]
+    write_csv(tmp_path / "comparison.csv", cols, [
+        {"ref_task": "1", "Xã A (a) covered": "yes", "Xã A (a) task_ids": "1.1"},
+        {"ref_task": "2", "Xã A (a) covered": "no"},
+        {"ref_task": "3", "Xã A (a) covered": "not aligned"}])
+    write_csv(tmp_path / "agencies_review.csv", ["mention", "your_agency_id"], [])
+    workbook.write_formats(tmp_path, ("xlsx",))
+    wb = load_workbook(tmp_path / "kehoach.xlsx")
+    ws = wb["comparison"]
+    rules = {str(r.sqref): [(x.operator, x.text, x.dxf.fill.bgColor.rgb if x.dxf and x.dxf.fill else None)
+                            for x in r.rules] for r in ws.conditional_formatting}
+    assert list(rules) == ["B2:B4"]
+    got = dict((text, colour) for _, text, colour in rules["B2:B4"])
+    assert got["yes"].endswith("C6EFCE") and got["no"].endswith("FFC7CE")
+    # "not aligned" is neither: it begins with neither "yes" nor ends with "no"
+    assert not "not aligned".startswith("yes") and not "not aligned".endswith("no")
+    assert [c.value for c in wb["agencies_review"][1]] == ["mention", "your_agency_id"]
+    assert wb["agencies_review"].max_row == 1
