@@ -270,8 +270,16 @@ def comparison_frames(out_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def write_comparison_tables(out_dir: str | Path) -> list[Path]:
-    """Write comparison.csv and comparison_long.csv into the run's folder."""
+    """Write comparison.csv and comparison_long.csv into the run's folder:
+    streamed (:mod:`emit.comparison_stream`) when the tables are in document
+    order, as a run writes them; else from :func:`load_comparison`."""
+    from .comparison_stream import Unordered, write_streamed
+
     out = Path(out_dir)
+    try:
+        return write_streamed(out)
+    except Unordered:
+        pass
     cmp = load_comparison(out)
     written = []
     for name, df in (("comparison", cmp.wide), ("comparison_long", cmp.long)):

@@ -75,8 +75,9 @@ def _shape(path: Path) -> tuple[list[str], list[list[str]], int]:
     head = [row for _, row in zip(range(200), rows)]
     if len(head) < 200 or not header:
         return header, head, len(head)
-    first = pacsv.read_csv(path, parse_options=_arrow_parse(), convert_options=_strings(header[:1]))
-    return header, head, first.num_rows
+    first = pacsv.open_csv(path, parse_options=_arrow_parse(), convert_options=_strings(header[:1]),
+                           read_options=_read_options())
+    return header, head, sum(b.num_rows for b in first)
 
 
 
@@ -88,6 +89,13 @@ def _strings(columns: list[str]):
 
     return pacsv.ConvertOptions(column_types={c: pa.string() for c in columns}, include_columns=columns,
                                 strings_can_be_null=False, quoted_strings_can_be_null=False)
+
+
+def _read_options():
+    """Blocks of 1 MB read one at a time: memory stays a few blocks whatever the
+    size of the table (more threads read ahead and hold more)."""
+    import pyarrow.csv as pacsv
+    return pacsv.ReadOptions(block_size=1 << 20, use_threads=False)
 
 
 def _arrow_parse():
@@ -159,7 +167,7 @@ def _batches(csv_path: Path, header: list[str], numeric: list[str]):
 
     types = {c: (pa.float64() if c in numeric else pa.string()) for c in header}
     reader = pacsv.open_csv(
-        csv_path, parse_options=_arrow_parse(), read_options=pacsv.ReadOptions(block_size=4 << 20),
+        csv_path, parse_options=_arrow_parse(), read_options=_read_options(),
         convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True))
 
     def cut(batch):

@@ -71,6 +71,11 @@ class CsvTable:
             self._w.writerow({c: _cell(r.get(c)) for c in self.columns})
             self.rows += 1
 
+    def write_list(self, values: list) -> None:
+        """One row given as values in column order (a wide row is cheaper so)."""
+        self._w.writer.writerow([_cell(v) for v in values])
+        self.rows += 1
+
     def write_rendered(self, first: str, lines: list[str]) -> None:
         """Rows rendered by :func:`render_rows`, each prefixed with its first
         column's value (the doc_id, which a cached result may change)."""

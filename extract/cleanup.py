@@ -23,12 +23,13 @@ _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _MD_EMPH = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*]))")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _MD_QUOTE = re.compile(r"^\s*>\s?")
+_PAGE_BREAK_STARTS = frozenset("-_*=<")  # the first characters _PAGE_BREAK can match (besides \f)
 _HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|span|p|br|div|font)\b[^<>]{0,200}>", re.IGNORECASE)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Words that open the paragraphs of a plan's preamble and closing, never a wrapped line.
 _OPENER = re.compile(r"^(?:Căn cứ|Thực hiện|Trên đây|Nơi nhận|Kính gửi|Đồng kính gửi)\b")
-_SENTENCE_END = re.compile(r"[.!?:;…”\"»)]\s*$|\./\.\s*$")
+_SENTENCE_END_CHARS = frozenset('.!?:;…”"»)')  # also ends "./." (the end of a legal text)
 _MARKUP_CHARS = re.compile(r"[<#>*_\\]")
 
 
@@ -61,7 +62,9 @@ def _strip_markup(raw: str) -> tuple[str, bool, bool]:
 
 
 def _is_noise(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text)) or bool(_TABLE_RULE.match(text))
+    # Both patterns need a short line or a dash: test that before the regexes.
+    return ((len(text) <= 24 and bool(_PAGE_NUMBER.match(text)))
+            or ("-" in text and bool(_TABLE_RULE.match(text))))
 
 
 def _typical_width(lines: list[_Line]) -> int:
@@ -102,12 +105,13 @@ def _continues(prev: _Line, cur: _Line, width: int) -> bool:
         return False
     text = cur.text
     first = text[0]
+    ended = _ends_sentence(prev.text)
     if starts_new_block(text):
         # "- nghề nghiệp …": a dash that continues the sentence above.
         rest = text[2:]
         return (text[0] in "-–" and text[1:2] == " " and rest[:1].islower()
-                and not starts_new_block(rest) and not _SENTENCE_END.search(prev.text))
-    if _SENTENCE_END.search(prev.text):
+                and not starts_new_block(rest) and not ended)
+    if ended:
         return first.islower() and not prev.text.rstrip().endswith(":")
     if first.islower() or first.isdigit() or first in "(“\"'‘-–&/,.":
         return True
@@ -115,6 +119,10 @@ def _continues(prev: _Line, cur: _Line, width: int) -> bool:
         return False
     # An upper-case start continues only a line that runs to the full width.
     return width > 0 and len(prev.text) >= 0.8 * width and width < 200
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip()[-1:] in _SENTENCE_END_CHARS
 
 
 def _mark_blank_breaks(lines: list[_Line], raw_lines: list[str]) -> None:
@@ -138,11 +146,11 @@ def paragraphs(text: str, unwrap: bool = True) -> list[Paragraph]:
     repeated = _repeated_page_lines(raw_lines)
     lines: list[_Line] = []
     for i, raw in enumerate(raw_lines, 1):
-        if _PAGE_BREAK.match(raw) or "\f" in raw:
+        if "\f" in raw or (raw.lstrip()[:1] in _PAGE_BREAK_STARTS and _PAGE_BREAK.match(raw)):
             raw = raw.replace("\f", "")
             if not raw.strip() or _PAGE_BREAK.match(raw):
                 continue
-        if raw.strip() in repeated:
+        if repeated and raw.strip() in repeated:
             continue
         cleaned, heading, italic = _strip_markup(raw)
         if not cleaned or _is_noise(cleaned):
@@ -163,6 +171,4 @@ def paragraphs(text: str, unwrap: bool = True) -> list[Paragraph]:
             last.italic_hint = last.italic_hint or ln.italic
             continue
         out.append(Paragraph(ln.text, ln.number, ln.number, ln.heading, ln.italic))
-    for p in out:
-        p.text = _WS.sub(" ", p.text).strip()
-    return out
+    return out  # lines are whitespace-normalized and joined with one space: nothing to tidy

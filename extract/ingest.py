@@ -169,12 +169,17 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
         return _check_not_binary(text), "utf-8", [f"{bad} invalid UTF-8 bytes replaced"]
     text, encoding = _guess_legacy(data)
     warnings = []
-    if vietnamese_score(unicodedata.normalize("NFC", text)) < 0.5:
+    if vietnamese_score(unicodedata.normalize("NFC", text[:_SAMPLE_CHARS])) < 0.5:
         warnings.append(
             f"decoded as {encoding} but does not read as Vietnamese "
             "(nor as TCVN3, VNI or VISCII)"
         )
     return _check_not_binary(text), encoding, warnings
+
+
+# How much of a file the encoding is judged on: one code page covers a file, and
+# a few pages of text tell Vietnamese from a wrong code page beyond doubt.
+_SAMPLE_CHARS = 16384
 
 
 def utf16_by_nul_pattern(data: bytes) -> str | None:
@@ -197,33 +202,57 @@ def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
     from two sources) instead of guessing a legacy encoding for all of it."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-    multibyte = sum(1 for ch in text if ord(ch) > 127) - bad
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - bad
     if bad <= max(1, len(data) // 1000) and multibyte >= 10 * bad:
         return text, bad
     return None
 
 
 def _guess_legacy(data: bytes) -> tuple[str, str]:
-    """Guess an 8-bit encoding; prefer Windows-1258 when it yields Vietnamese."""
+    """Guess an 8-bit encoding; prefer Windows-1258 when it yields Vietnamese.
+    The guess is made on the first :data:`_SAMPLE_CHARS` bytes (cut at a line
+    end), then the whole file is decoded with it."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    guess: tuple[str, str] | None = None
-    if best is not None and not best.encoding.startswith(("utf_16", "utf_32")):
-        guess = (str(best), codecs.lookup(best.encoding).name)
+    sample = _head(data)
+    guess = _charset_guess(sample)
+    if guess is not None and len(sample) < len(data):
+        try:
+            guess = (data.decode(guess[1]), guess[1])
+        except UnicodeDecodeError:  # the sample did not show the whole file
+            guess = _charset_guess(data)
     if guess is None or guess[1] != "cp1258":
         try:
-            as_1258 = unicodedata.normalize("NFC", data.decode("cp1258"))
+            as_1258 = unicodedata.normalize("NFC", sample.decode("cp1258"))
         except UnicodeDecodeError:
             as_1258 = None
         if as_1258 is not None and reads_as_vietnamese(as_1258):
             if guess is None or vietnamese_score(as_1258) > vietnamese_score(
-                unicodedata.normalize("NFC", guess[0])
+                unicodedata.normalize("NFC", guess[0][:_SAMPLE_CHARS])
             ):
-                return data.decode("cp1258"), "cp1258"
+                try:
+                    return data.decode("cp1258"), "cp1258"
+                except UnicodeDecodeError:
+                    pass
     if guess is None:
         raise IngestError("undecodable text")
     return guess
+
+
+def _head(data: bytes) -> bytes:
+    if len(data) <= _SAMPLE_CHARS:
+        return data
+    cut = data.rfind(b"\n", 0, _SAMPLE_CHARS)
+    return data[:cut + 1] if cut > _SAMPLE_CHARS // 2 else data[:_SAMPLE_CHARS]
+
+
+def _charset_guess(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding.startswith(("utf_16", "utf_32")):
+        return None
+    return str(best), codecs.lookup(best.encoding).name
 
 
 _TONED = frozenset(

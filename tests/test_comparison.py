@@ -164,3 +164,53 @@ def test_failed_and_unnamed_documents():
     assert len(coded) == len(REF.tasks) and set(coded["c covered"]) == {"no"}
     na = cmp.wide[cmp.wide["row_kind"] == "not_aligned"].iloc[0]
     assert na["ref_decision"] == "" and "names no national decision" in na["title"]
+
+
+def test_streamed_tables_equal_the_in_memory_comparison_in_any_row_order(out, tmp_path, wide, long):
+    from emit import comparison_stream
+
+    for name in ("documents.csv", "tasks.csv", "mentions.csv"):
+        (tmp_path / name).write_bytes((out / name).read_bytes())
+    # written in document order, as a run writes them: the streamed path
+    comparison_stream.write_streamed(tmp_path)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "comparison.csv"), wide)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "comparison_long.csv"), long)
+    # documents of tasks.csv out of order: not streamable, same files all the same
+    t = read_table(out / "tasks.csv")
+    t = t.sort_values("doc_id", ascending=False, kind="stable")  # each document's tasks keep their order
+    t.to_csv(tmp_path / "tasks.csv", index=False, encoding="utf-8-sig")
+    with pytest.raises(comparison_stream.Unordered):
+        comparison_stream.write_streamed(tmp_path)
+    write_comparison_tables(tmp_path)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "comparison.csv"), wide)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "comparison_long.csv"), long)
+
+
+def test_streamed_comparison_skips_orphans_and_failed_documents(tmp_path):
+    from emit import comparison_stream
+    from emit.tables import DOCUMENT_COLUMNS, MENTION_COLUMNS, TASK_COLUMNS
+    from emit.writers import write_csv
+
+    write_csv(tmp_path / "documents.csv", DOCUMENT_COLUMNS, [
+        {"doc_id": "a", "status": "failed"},
+        {"doc_id": "b", "status": "ok", "locality": "Xã X", "implements": "977/QĐ-TTg"},
+        {"doc_id": "c", "status": "ok", "locality": "Xã X", "implements": "979/QĐ-TTg"}])
+    write_csv(tmp_path / "tasks.csv", TASK_COLUMNS, [
+        {"doc_id": "zz", "task_id": "9"},
+        {"doc_id": "b", "task_id": "1", "ref_decision": "977/QĐ-TTg", "ref_task": REF.tasks[0].code,
+         "lead_types": "sở"},
+        {"doc_id": "c", "task_id": "1"}])
+    write_csv(tmp_path / "mentions.csv", MENTION_COLUMNS, [
+        {"doc_id": "b", "task_id": "1", "role": "support", "agency_type": "ubnd"}])
+    comparison_stream.write_streamed(tmp_path)
+    w = read_table(tmp_path / "comparison.csv")
+    lg = read_table(tmp_path / "comparison_long.csv")
+    assert "Xã X (b) covered" in w.columns and "Xã X (c) covered" in w.columns
+    assert set(lg["doc_id"]) == {"b", "c"}
+    first = lg[(lg["doc_id"] == "b") & (lg["ref_task"] == REF.tasks[0].code)].iloc[0]
+    assert first["covered"] == "yes" and first["support_types"] == "ubnd" and first["lead_types"] == "sở"
+    assert lg[lg["doc_id"] == "c"].iloc[0]["covered"] == "not aligned"
+    cmp = compare(read_table(tmp_path / "documents.csv"), read_table(tmp_path / "tasks.csv"),
+                  read_table(tmp_path / "mentions.csv"))
+    pd.testing.assert_frame_equal(cmp.wide, w)
+    pd.testing.assert_frame_equal(cmp.long, lg)
