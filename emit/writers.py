@@ -113,8 +113,10 @@ def render_rows(rows: Iterable[dict], columns: list[str]) -> list[str]:
     rest = columns[1:]
     out = []
     for r in rows:
-        w.writerow([_cell(r.get(c)) for c in rest])
-        out.append(buf.getvalue())
+        values = [r.get(c) for c in rest]
+        w.writerow([v if type(v) is str else _cell(v) for v in values])
+        # NFC of the line is NFC of each field: the separators are ASCII
+        out.append(unicodedata.normalize("NFC", buf.getvalue()))
         buf.seek(0)
         buf.truncate()
     return out

@@ -64,7 +64,7 @@ def _strip_markup(raw: str) -> tuple[str, bool, bool]:
 def _is_noise(text: str) -> bool:
     # Both patterns need a short line or a dash: test that before the regexes.
     return ((len(text) <= 24 and bool(_PAGE_NUMBER.match(text)))
-            or ("-" in text and bool(_TABLE_RULE.match(text))))
+            or ("---" in text and bool(_TABLE_RULE.match(text))))
 
 
 def _typical_width(lines: list[_Line]) -> int:

@@ -208,9 +208,9 @@ def _read_province(h: Header, prelude: list[Paragraph], on_date: date | None) ->
             h.province = p.name
             return
     text = " ".join([h.title] + [p.text for p in prelude])
-    hits = prov.provinces_in_text(text, on_date)
-    if hits:
-        p = hits[0][0]
+    hit = next(prov.iter_provinces_in_text(text, on_date), None)  # the first is the plan's
+    if hit:
+        p = hit[0]
         if on_date is not None:
             p = prov.successor(p, on_date)
         h.province = p.name

@@ -260,19 +260,18 @@ _TONED = frozenset(
     if any(mark in unicodedata.normalize("NFD", ch) for mark in "\u0300\u0301\u0303\u0309\u0323")
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_TONED_DROP = dict.fromkeys(map(ord, _TONED))  # str.translate tables that delete…
+_VIET_DROP = dict.fromkeys(map(ord, VIETNAMESE_LETTERS))  # …Vietnamese letters
+_ASCII_DROP = dict.fromkeys(range(128))  # …ASCII
 
 
 def vietnamese_purity(text: str) -> float:
     """Share of Vietnamese letters among the non-ASCII letters and marks of an NFC
     text: near 1 for Vietnamese, low for text decoded with the wrong code page."""
-    viet = other = 0
-    for ch in text:
-        if ord(ch) < 128:
-            continue
-        if ch in VIETNAMESE_LETTERS:
-            viet += 1
-        elif unicodedata.category(ch)[0] in "LM":
-            other += 1
+    non_ascii = text.translate(_ASCII_DROP)
+    rest = non_ascii.translate(_VIET_DROP)
+    viet = len(non_ascii) - len(rest)
+    other = sum(1 for ch in rest if unicodedata.category(ch)[0] in "LM")
     return viet / (viet + other) if viet + other else 0.0
 
 
@@ -286,9 +285,14 @@ def syllable_validity(text: str) -> float:
         if word.isascii():
             continue
         total += 1
-        tones = sum(1 for ch in word if ch in _TONED)
-        case_break = any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
-        valid += tones <= 1 and not case_break
+        tones = len(word) - len(word.translate(_TONED_DROP))
+        if tones > 1:
+            continue
+        # lower, UPPER and Title words have no capital after a small letter
+        if word.islower() or word.isupper() or word[1:].islower():
+            valid += 1
+        else:
+            valid += not any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
     return valid / total if total else 0.0
 
 

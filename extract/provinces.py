@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -250,9 +251,7 @@ def successor(province: Province, on_date: date | None = None) -> Province:
     return current
 
 
-@lru_cache(maxsize=8192)
-def _tone_keys(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(tone_key(w) for w in words)
+_word_key = lru_cache(maxsize=65536)(tone_key)  # words recur: a plan's vocabulary is small
 
 
 def _is_title(word: str) -> bool:
@@ -260,6 +259,11 @@ def _is_title(word: str) -> bool:
 
 
 def provinces_in_text(text: str, on_date: date | None = None) -> list[tuple[Province, int]]:
+    """Every mention of a province in ``text`` (see :func:`iter_provinces_in_text`)."""
+    return list(iter_provinces_in_text(text, on_date))
+
+
+def iter_provinces_in_text(text: str, on_date: date | None = None) -> Iterator[tuple[Province, int]]:
     """Every mention of a province or centrally-run city in running text, with the
     offset of its name, in order.
 
@@ -270,8 +274,7 @@ def provinces_in_text(text: str, on_date: date | None = None) -> list[tuple[Prov
     """
     matches = list(_WORD.finditer(text))
     words = tuple(m.group() for m in matches)
-    keys = _tone_keys(words)
-    out: list[tuple[Province, int]] = []
+    keys = tuple(_word_key(w) for w in words)
 
     def gap(a: int, b: int) -> str:
         return text[matches[a].end(): matches[b].start()]
@@ -322,8 +325,7 @@ def provinces_in_text(text: str, on_date: date | None = None) -> list[tuple[Prov
             else:
                 found = []
             if found:
-                out.append((_pick(found, on_date), matches[i].start()))
+                yield _pick(found, on_date), matches[i].start()
             step = n
             break
         i += step
-    return out

@@ -54,6 +54,11 @@ class Reference:
     groups: tuple[RefTask, ...]
     tasks: tuple[RefTask, ...]
 
+    def __hash__(self) -> int:
+        # Consistent with the generated __eq__ (equal references share these),
+        # and cheap: references key caches consulted for every local task.
+        return hash((self.symbol, self.issued_date, len(self.tasks)))
+
     def get(self, code: str) -> RefTask | None:
         return next((t for t in self.groups + self.tasks if t.code == code), None)
 

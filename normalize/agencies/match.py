@@ -79,6 +79,15 @@ def _abstract(ctx: Context) -> tuple[Context, dict[str, str]]:
     return Context(loc, ctx.level, prov), back
 
 
+def _copy(m: Mention, **changes) -> Mention:
+    """``dataclasses.replace`` without its per-call introspection: every mention
+    of a batch passes here, and Mention has no __post_init__ to run."""
+    new = object.__new__(Mention)
+    new.__dict__.update(m.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 class AgencyNormalizer:
     """Resolves agency mentions against the gazetteer in the context of one document."""
 
@@ -115,7 +124,7 @@ class AgencyNormalizer:
                 self._cache.clear()
             self._cache[key] = res
         self._record(res, ctx)
-        return replace(res.mention, candidates=list(res.mention.candidates), successor=res.successor)
+        return _copy(res.mention, candidates=list(res.mention.candidates), successor=res.successor)
 
     def _resolve_anywhere(self, mention: str, ctx: Context) -> _Result:
         """``_resolve`` through a cache shared by every locality of the same kind.
@@ -155,7 +164,7 @@ class AgencyNormalizer:
                 break
         if locality == m.agency_locality and f"{prefix}{sep}{rest}" == m.agency_id:
             return res
-        return _Result(replace(m, agency_locality=locality, agency_id=f"{prefix}{sep}{rest}"), res.successor)
+        return _Result(_copy(m, agency_locality=locality, agency_id=f"{prefix}{sep}{rest}"), res.successor)
 
     def agencies_rows(self) -> list[dict[str, Any]]:
         rows = []
