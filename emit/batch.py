@@ -21,7 +21,7 @@ from normalize.pipeline import Pipeline
 
 from . import tables
 from .cache import ResultCache, pipeline_version
-from .comparison import write_comparison_tables
+from .comparison_stream import ComparisonBuilder
 from .engines import Config, failed_payload, make_engine
 from .inputs import InputFile, assign_ids, expand
 from .side import SideTables
@@ -86,6 +86,7 @@ class _Outputs:
     tasks: CsvTable = None
     mentions: CsvTable = None
     side: SideTables = field(default_factory=SideTables)
+    comparison: ComparisonBuilder = field(default_factory=ComparisonBuilder)
 
     def __post_init__(self):
         self.docs = CsvTable(self.out / "documents.csv", tables.DOCUMENT_COLUMNS)
@@ -98,6 +99,7 @@ class _Outputs:
         self.tasks.write_rendered(d["doc_id"], payload["tasks"])
         self.mentions.write_rendered(d["doc_id"], payload["mentions"])
         self.side.add(payload["agencies"], payload["review"], d["doc_id"])
+        self.comparison.add(d, payload.get("comparison"))
         summary.documents += 1
         summary.tasks += len(payload["tasks"])
         summary.mentions += len(payload["mentions"])
@@ -105,11 +107,19 @@ class _Outputs:
         setattr(summary, d["status"], getattr(summary, d["status"]) + 1)
 
     def close(self, commit: bool) -> list[Path]:
+        """Publish the streamed tables and the side tables (``commit``) or drop them."""
         for t in (self.docs, self.tasks, self.mentions):
             t.close(commit=commit)
         if not commit:
+            self.comparison.close()
             return []
         return [self.docs.path, self.tasks.path, self.mentions.path] + self.side.write(self.out)
+
+    def write_comparison(self) -> list[Path]:
+        try:
+            return self.comparison.write(self.out)
+        finally:
+            self.comparison.close()
 
 
 def _relabel(payload: dict, item: InputFile) -> dict:
@@ -192,12 +202,10 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         summary.seconds = time.perf_counter() - start
     try:
         summary.files += outputs.close(commit=True)
-        if summary.interrupted:
+        if summary.interrupted:  # the comparison needs every document
+            outputs.comparison.close()
             return summary
-        summary.files += write_comparison_tables(out)
-        if "xlsx" in formats or "parquet" in formats:
-            from .workbook import write_formats
-            summary.files += write_formats(out, formats)
+        summary.files += _comparison_and_formats(outputs, formats)
         if store:
             store.record_run(out, key, summary.counts(), summary.files)
     finally:
@@ -205,6 +213,35 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
             store.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+# Tables smaller than this get their workbook in this process: a second
+# process costs about a second to start, which only pays off on archives.
+FORMATS_PROCESS_BYTES = 32 << 20
+
+
+def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...]) -> list[Path]:
+    """The comparison tables, then kehoach.xlsx/Parquet. For an archive the
+    workbook is written by a second process while this one writes the
+    comparison (the workbook's comparison sheets wait for it)."""
+    from .workbook import FormatsProcess, write_formats
+
+    extra = tuple(f for f in formats if f in ("xlsx", "parquet"))
+    size = sum(t.path.stat().st_size for t in (outputs.docs, outputs.tasks, outputs.mentions))
+    if not extra or size < FORMATS_PROCESS_BYTES:
+        files = outputs.write_comparison()
+        return files + (write_formats(outputs.out, extra) if extra else [])
+    builder = outputs.comparison
+    shapes = builder.shapes()
+    pending = {"comparison": (builder.wide_header(), shapes["comparison"][0]),
+               "comparison_long": (builder.long_header(), shapes["comparison_long"][0])}
+    writer = FormatsProcess(outputs.out, extra, pending)
+    try:
+        files = outputs.write_comparison()
+        writer.release()
+        return files + writer.join()
+    finally:
+        writer.stop()
 
 
 def _plan(items: list[InputFile], store: ResultCache | None,

@@ -70,50 +70,118 @@ def _labels(docs: list[dict[str, str]]) -> list[str]:
     return [f"{n} ({d['doc_id']})" if counts[n] > 1 else n for n, d in zip(names, docs)]
 
 
-def write_streamed(out: Path) -> list[Path]:
-    """Write comparison.csv and comparison_long.csv from the tables in ``out``."""
-    docs = [d for d in _records(out / "documents.csv", _DOC_COLUMNS) if d["status"] != "failed"]
-    order = {d["doc_id"]: i for i, d in enumerate(docs)}
-    if len(order) != len(docs):
-        raise Unordered("a doc_id appears twice in documents.csv")
-    labels = _labels(docs)
-    with tempfile.TemporaryDirectory(prefix="kehoach-cmp-") as tmp:
-        db = sqlite3.connect(Path(tmp) / "cells.sqlite")
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
-        db.execute(f"CREATE TABLE cells (row TEXT, doc INT, {', '.join(f'c{i} TEXT' for i in range(len(_CELL_VALUES)))})")
-        tasks = _by_document(_records(out / "tasks.csv", _CELL_COLUMNS), order)
-        mentions = _by_document(_records(out / "mentions.csv", _MENTION_COLUMNS), order)
-        decisions = []
-        insert = f"INSERT INTO cells VALUES (?, ?, {', '.join('?' * len(_CELL_VALUES))})"
-        for i, (doc, doc_tasks, doc_mentions) in enumerate(zip(docs, tasks, mentions)):
-            support = support_map((m["doc_id"], m["task_id"], m["role"], m["agency_type"]) for m in doc_mentions)
-            symbol, part = document_cells(doc["implements"], doc_tasks, support)
-            decisions.append(symbol)
-            db.executemany(insert, [("\x1f".join(row_key(r)), i, *(c[f] for f in _CELL_VALUES)) for r, c in part])
-        db.execute("CREATE INDEX by_row ON cells (row, doc)")
-        rows = comparison_rows(zip(decisions, (d["implements"] for d in docs)))
+def document_part(doc_id: str, implements: str, tasks: list[dict], mentions: list[dict]
+                  ) -> tuple[str, list[tuple[str, list[str]]]]:
+    """One document's part of the comparison from its task and mention rows (as
+    written to the CSV files): the symbol of its reference ("" when none) and,
+    for each comparison row it belongs to, the row's key and the cell values
+    (``covered`` … ``adaptation``). Workers compute it with the rows, so the
+    batch only gathers parts."""
+    from .writers import _cell
+    recs = [{c: _cell(t.get(c)) for c in _CELL_COLUMNS} | {"doc_id": doc_id} for t in tasks]
+    support = support_map((doc_id, _cell(m.get("task_id")), _cell(m.get("role")), _cell(m.get("agency_type")))
+                          for m in mentions)
+    symbol, part = document_cells(_cell(implements), recs, support)
+    return symbol, [(_key(r), [c[f] for f in _CELL_VALUES]) for r, c in part]
+
+
+def _key(row) -> str:
+    return "\x1f".join(row_key(row))
+
+
+class ComparisonBuilder:
+    """Gathers the parts of the compared documents, in input order, in a
+    temporary SQLite table, then writes comparison.csv and comparison_long.csv
+    one comparison row at a time."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="kehoach-cmp-")
+        self.db = sqlite3.connect(Path(self._tmp.name) / "cells.sqlite")
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute(f"CREATE TABLE cells (row TEXT, doc INT, "
+                        f"{', '.join(f'c{i} TEXT' for i in range(len(_CELL_VALUES)))})")
+        self._insert = f"INSERT INTO cells VALUES (?, ?, {', '.join('?' * len(_CELL_VALUES))})"
+        self.docs: list[dict[str, str]] = []
+        self.decisions: list[str] = []
+        self.cells = 0
+        self._rows = None
+
+    def add(self, doc: dict, part: tuple[str, list[tuple[str, list[str]]]] | None) -> None:
+        """A document's row (doc_id, status, implements, locality, issuer) and part."""
+        if doc.get("status") == "failed" or part is None:
+            return
+        i = len(self.docs)
+        self.docs.append({c: str(doc.get(c) or "") for c in _DOC_COLUMNS})
+        symbol, cells = part
+        self.decisions.append(symbol)
+        self.db.executemany(self._insert, [(key, i, *values) for key, values in cells])
+        self.cells += len(cells)
+
+    @property
+    def rows(self):
+        if self._rows is None:
+            self._rows = comparison_rows(zip(self.decisions, (d["implements"] for d in self.docs)))
+        return self._rows
+
+    def shapes(self) -> dict[str, tuple[int, int]]:
+        """(rows, columns) of the two tables, known before they are written."""
+        return {"comparison": (len(self.rows), len(BASE_COLUMNS) + len(CELL_FIELDS) * len(self.docs)),
+                "comparison_long": (self.cells, len(LONG_COLUMNS))}
+
+    def wide_header(self) -> list[str]:
+        return BASE_COLUMNS + [f"{label} {f}" for label in _labels(self.docs) for f in CELL_FIELDS]
+
+    def long_header(self) -> list[str]:
+        return list(LONG_COLUMNS)
+
+    def write(self, out: Path) -> list[Path]:
+        docs = self.docs
+        self.db.execute("CREATE INDEX IF NOT EXISTS by_row ON cells (row, doc)")
         wide_path, long_path = out / "comparison.csv", out / "comparison_long.csv"
-        wide = CsvTable(wide_path, BASE_COLUMNS + [f"{label} {f}" for label in labels for f in CELL_FIELDS])
-        long = CsvTable(long_path, LONG_COLUMNS)
+        wide = CsvTable(wide_path, self.wide_header())
+        long = CsvTable(long_path, self.long_header())
+        width = len(CELL_FIELDS)
+        at = [_CELL_VALUES.index(f) for f in CELL_FIELDS]
         try:
-            for row in rows:
-                base = {"ref_decision": row.decision, "ref_task": row.code, "title": row.title,
-                        "row_kind": row.kind}
-                line = [row.decision, row.code, row.title, "yes" if row.is_group else "no", row.kind]
-                cells = [""] * (len(docs) * len(CELL_FIELDS))
-                found = db.execute("SELECT * FROM cells WHERE row=? ORDER BY doc", ("\x1f".join(row_key(row)),))
-                for _, i, *values in found:
-                    cell = dict(zip(_CELL_VALUES, values))
-                    cells[i * len(CELL_FIELDS):(i + 1) * len(CELL_FIELDS)] = [cell[f] for f in CELL_FIELDS]
-                    long.write([{**base, "doc_id": docs[i]["doc_id"], "locality": docs[i]["locality"], **cell}])
-                wide.write_list(line + cells)
+            for row in self.rows:
+                base = [row.decision, row.code, row.title, row.kind]
+                cells = [""] * (len(docs) * width)
+                lines = []
+                for _, i, *values in self.db.execute("SELECT * FROM cells WHERE row=? ORDER BY doc", (_key(row),)):
+                    cells[i * width:(i + 1) * width] = [values[a] for a in at]
+                    lines.append(base + [docs[i]["doc_id"], docs[i]["locality"]] + values)
+                long.write_clean(lines)
+                wide.write_list(base[:3] + ["yes" if row.is_group else "no", row.kind] + cells)
         except BaseException:
             wide.close(commit=False)
             long.close(commit=False)
-            db.close()
             raise
         wide.close()
         long.close()
-        db.close()
-    return [wide_path, long_path]
+        return [wide_path, long_path]
+
+    def close(self) -> None:
+        self.db.close()
+        self._tmp.cleanup()
+
+
+def write_streamed(out: Path) -> list[Path]:
+    """Write comparison.csv and comparison_long.csv from the tables in ``out``."""
+    docs = list(_records(out / "documents.csv", _DOC_COLUMNS))
+    compared = [d for d in docs if d["status"] != "failed"]
+    order = {d["doc_id"]: i for i, d in enumerate(compared)}
+    if len(order) != len(compared):
+        raise Unordered("a doc_id appears twice in documents.csv")
+    tasks = _by_document(_records(out / "tasks.csv", _CELL_COLUMNS), order)
+    mentions = _by_document(_records(out / "mentions.csv", _MENTION_COLUMNS), order)
+    builder = ComparisonBuilder()
+    try:
+        for doc, doc_tasks, doc_mentions in zip(compared, tasks, mentions):
+            builder.add(doc, document_part(doc["doc_id"], doc["implements"], doc_tasks, doc_mentions))
+        for rest in (tasks, mentions):  # what follows the last document must not belong to an earlier one
+            for _ in rest:
+                pass
+        return builder.write(out)
+    finally:
+        builder.close()

@@ -13,6 +13,7 @@ from extract.model import Document
 
 from . import tables
 from .inputs import InputFile
+from .comparison_stream import document_part
 from .side import side_rows
 from .writers import render_rows
 
@@ -44,10 +45,11 @@ def payload_of(doc: Document, cacheable: bool = True) -> dict:
     (without the doc_id column), and its agency and review rows."""
     drow, trows, mrows = tables.rows_of(doc)
     agencies, review = side_rows(doc)
+    part = None if doc.status == "failed" else document_part(doc.doc_id, drow["implements"], trows, mrows)
     return {"document": drow, "tasks": render_rows(trows, tables.TASK_COLUMNS),
             "mentions": render_rows(mrows, tables.MENTION_COLUMNS), "agencies": agencies,
-            "review": review, "unread": sum(1 for t in doc.tasks if not t.time_parsed),
-            "cacheable": cacheable}
+            "review": review, "comparison": part,
+            "unread": sum(1 for t in doc.tasks if not t.time_parsed), "cacheable": cacheable}
 
 
 def process_item(item: InputFile, config: Config) -> dict:

@@ -3,10 +3,16 @@
 Cells are written as text unless the column is numeric by contract, so that
 Excel never turns ``1.1`` into a date; values that would start a formula
 (``=``, ``+``, ``-``, ``@``) are text cells too, never formulas.
+
+Both are streamed from the CSV files in Arrow record batches. A table can be
+*pending*: its header and row count are known, its file is still being written
+by another process, and its batches are read once ``ready`` is set — so a
+batch writes the workbook in a second process while it writes the comparison.
 """
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +22,7 @@ from .writers import EXCEL_MAX_COLS, EXCEL_MAX_ROWS, atomic_path
 TABLE_ORDER = ["documents", "tasks", "mentions", "agencies", "agencies_review",
                "comparison", "comparison_long"]
 NUMERIC = {"n_tasks", "task_seq", "line_start", "line_end", "match_score", "ref_score"}
+INTEGER = {"n_tasks", "task_seq", "line_start", "line_end"}
 DESCRIPTIONS = {
     "documents": "one row per input file: status, header fields, plan period",
     "tasks": "one row per task: numbering, text, lead/support/time as written and normalized, reference task",
@@ -27,33 +34,56 @@ DESCRIPTIONS = {
 }
 
 
-def _tables(out: Path) -> dict[str, Path]:
-    return {name: out / f"{name}.csv" for name in TABLE_ORDER if (out / f"{name}.csv").exists()}
+@dataclass
+class TableShape:
+    """What the workbook needs to know of a table before writing its rows."""
+
+    name: str
+    path: Path
+    header: list[str]
+    rows: int
+    head: list[list[str]] = field(default_factory=list)  # first rows, for column widths
+    pending: bool = False  # still being written: read after the ``ready`` event
 
 
-def write_formats(out: Path, formats: tuple[str, ...]) -> list[Path]:
-    """kehoach.xlsx and/or Parquet files from the CSV tables in ``out``, one
-    table at a time, so memory stays that of the largest table at most."""
-    tables = _tables(out)
+def _tables(out: Path, pending: dict[str, tuple[list[str], int]]) -> list[TableShape]:
+    shapes = []
+    for name in TABLE_ORDER:
+        path = out / f"{name}.csv"
+        if name in pending:
+            header, rows = pending[name]
+            shapes.append(TableShape(name, path, list(header), rows, pending=True))
+        elif path.exists():
+            shapes.append(shape_of(name, path))
+    return shapes
+
+
+def write_formats(out: Path, formats: tuple[str, ...], pending: dict[str, tuple[list[str], int]] | None = None,
+                  ready=None) -> list[Path]:
+    """kehoach.xlsx and/or Parquet files from the CSV tables in ``out``, streamed
+    (memory holds a few blocks of one table). ``pending`` tables (name →
+    (header, rows)) are read only after ``ready`` (an Event) is set."""
+    out = Path(out)
+    tables = _tables(out, pending or {})
     written = []
     if "xlsx" in formats:
-        written.append(write_xlsx(out / "kehoach.xlsx", tables))
+        written.append(write_xlsx(out / "kehoach.xlsx", tables, ready))
     if "parquet" in formats:
-        for name, csv_path in tables.items():
-            df = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            path = out / f"{name}.parquet"
-            with atomic_path(path) as tmp:
-                _typed(df).to_parquet(tmp, index=False)
-            written.append(path)
+        for t in tables:
+            written.append(write_parquet(t, out / f"{t.name}.parquet", ready if t.pending else None))
     return written
 
 
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.copy()
-    for c in df.columns:
-        if c in NUMERIC:
-            df[c] = pd.to_numeric(df[c].replace("", None), errors="coerce")
-    return df
+def write_parquet(table: TableShape, path: Path, ready=None) -> Path:
+    """One table as Parquet: text columns as strings, numeric ones as numbers."""
+    import pyarrow.parquet as pq
+
+    reader = _batches(table.path, table.header, _types(table.header, integers=True), ready=ready)
+    with atomic_path(path) as tmp:
+        with pq.ParquetWriter(tmp, reader.schema) as w:
+            for batch in reader:
+                w.write_batch(batch)
+    return path
 
 
 EXCEL_MAX_CELL = 32_767
@@ -65,21 +95,19 @@ def _csv_rows(path: Path):
         yield from csv.reader(f)
 
 
-def _shape(path: Path) -> tuple[list[str], list[list[str]], int]:
-    """Header, the first 200 rows (for column widths) and the number of rows
-    (counted by Arrow's multi-threaded reader, on one column)."""
+def shape_of(name: str, path: Path) -> TableShape:
+    """Header, the first 200 rows and the number of rows of a CSV table (counted
+    by Arrow on one column)."""
     import pyarrow.csv as pacsv
 
     rows = _csv_rows(path)
     header = next(rows, [])
     head = [row for _, row in zip(range(200), rows)]
     if len(head) < 200 or not header:
-        return header, head, len(head)
+        return TableShape(name, path, header, len(head), head)
     first = pacsv.open_csv(path, parse_options=_arrow_parse(), convert_options=_strings(header[:1]),
                            read_options=_read_options())
-    return header, head, sum(b.num_rows for b in first)
-
-
+    return TableShape(name, path, header, sum(b.num_rows for b in first), head)
 
 
 def _strings(columns: list[str]):
@@ -103,7 +131,15 @@ def _arrow_parse():
     return pacsv.ParseOptions(newlines_in_values=True)
 
 
-def write_xlsx(path: Path, tables: dict[str, Path]) -> Path:
+def _types(header: list[str], integers: bool = False) -> dict:
+    """Arrow type of each column: text, or a number for the numeric columns
+    (whole numbers as integers for Parquet; Excel has only one number type)."""
+    import pyarrow as pa
+    return {c: (pa.int64() if integers and c in INTEGER else pa.float64()) if c in NUMERIC else pa.string()
+            for c in header}
+
+
+def write_xlsx(path: Path, tables: list[TableShape], ready=None) -> Path:
     """kehoach.xlsx through rustpy-xlsxwriter (rust_xlsxwriter), in its
     constant-memory mode: rows are streamed from the CSV files to disk, so the
     workbook of an archive neither fills memory nor takes minutes."""
@@ -118,26 +154,25 @@ def write_xlsx(path: Path, tables: dict[str, Path]) -> Path:
     ]
     readme: list[dict] = []
     sheets = []
-    for name, csv_path in tables.items():
-        header, head, n = _shape(csv_path)
-        if n + 1 > EXCEL_MAX_ROWS or len(header) > EXCEL_MAX_COLS:
-            readme.append({"sheet": name, "what it holds": DESCRIPTIONS.get(name, ""),
-                           "rows": f"{n} (too large for Excel, see {name}.csv)"})
+    for t in tables:
+        if t.rows + 1 > EXCEL_MAX_ROWS or len(t.header) > EXCEL_MAX_COLS:
+            readme.append({"sheet": t.name, "what it holds": DESCRIPTIONS.get(t.name, ""),
+                           "rows": f"{t.rows} (too large for Excel, see {t.name}.csv)"})
             continue
-        readme.append({"sheet": name, "what it holds": DESCRIPTIONS.get(name, ""), "rows": n})
-        sheets.append((name, header, head, n, csv_path))
+        readme.append({"sheet": t.name, "what it holds": DESCRIPTIONS.get(t.name, ""), "rows": t.rows})
+        sheets.append(t)
     with atomic_path(path) as tmp:
         book = FastExcel(str(tmp))
         book.sheet("README", readme or _empty(["sheet", "what it holds", "rows"]),
                    header_format=bold, column_widths=[18, 100, 40])
-        for name, header, head, n, csv_path in sheets:
-            numeric = [c for c in header if c in NUMERIC]
-            text_like = [c for c in header if c not in NUMERIC]
+        for t in sheets:
+            text_like = [c for c in t.header if c not in NUMERIC]
+            data = _batches(t.path, t.header, _types(t.header), cut=True, ready=ready if t.pending else None)
             book.sheet(
-                name[:31], _batches(csv_path, header, numeric) if n else _empty(header),
-                header_format=bold, autofilter=True, column_widths=_widths(header, head),
-                conditional_formats={c: covered_rules for c in header
-                                     if name == "comparison" and c.endswith("covered")} or None,
+                t.name[:31], data if t.rows else _empty(t.header),
+                header_format=bold, autofilter=True, column_widths=_widths(t.header, t.head),
+                conditional_formats={c: covered_rules for c in t.header
+                                     if t.name == "comparison" and c.endswith("covered")} or None,
                 # ids such as 1.1 or 0012 are text on purpose: no green triangles
                 ignore_errors=text_like or None,
             )
@@ -156,34 +191,81 @@ def _widths(header: list[str], head: list[list[str]]) -> list[float]:
             for i, c in enumerate(header)]
 
 
-def _batches(csv_path: Path, header: list[str], numeric: list[str]):
-    """A CSV table as a stream of Arrow record batches, for the writer to read
-    without Python in the loop: text columns as text (empty cells null), the
-    numeric columns as numbers, cells cut to Excel's limit (the CSV and Parquet
-    keep them whole)."""
+def _batches(csv_path: Path, header: list[str], types: dict, *, cut: bool = False, ready=None):
+    """A CSV table as a stream of Arrow record batches with ``types``, for the
+    writers to read without Python in the loop; empty text cells are null.
+    With ``cut``, text is cut to Excel's cell limit (CSV and Parquet keep it
+    whole). The file is opened when the first batch is wanted, after ``ready``."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    types = {c: (pa.float64() if c in numeric else pa.string()) for c in header}
-    reader = pacsv.open_csv(
-        csv_path, parse_options=_arrow_parse(), read_options=_read_options(),
-        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True))
+    schema = pa.schema([pa.field(c, types[c]) for c in header])
 
-    def cut(batch):
+    def shorten(batch):
         cols = [pc.utf8_slice_codeunits(col, 0, EXCEL_MAX_CELL)
                 if pa.types.is_string(col.type) and (pc.max(pc.utf8_length(col)).as_py() or 0) > EXCEL_MAX_CELL
                 else col for col in batch.columns]
         return pa.RecordBatch.from_arrays(cols, schema=batch.schema)
 
-    return pa.RecordBatchReader.from_batches(reader.schema, (cut(b) for b in reader))
+    def batches():
+        if ready is not None:
+            ready.wait()
+        reader = pacsv.open_csv(
+            csv_path, parse_options=_arrow_parse(), read_options=_read_options(),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True))
+        for b in reader:
+            yield shorten(b) if cut else b
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
 
 
-def _xl_value(column: str, value: str):
-    if column in NUMERIC and value != "":
+def _child(out: str, formats: tuple[str, ...], pending: dict, ready, conn) -> None:
+    try:
+        conn.send(("ok", [str(p) for p in write_formats(Path(out), formats, pending, ready)]))
+    except BaseException as e:  # reported to the parent, which raises it
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+class FormatsProcess:
+    """:func:`write_formats` in a fresh process (spawned: it shares none of the
+    batch's memory), started while the batch still writes the ``pending``
+    tables; :meth:`release` says they are complete, :meth:`join` waits."""
+
+    def __init__(self, out: Path, formats: tuple[str, ...], pending: dict[str, tuple[list[str], int]]):
+        import multiprocessing as mp
+        ctx = mp.get_context("spawn")
+        self.ready = ctx.Event()
+        self._conn, child_conn = ctx.Pipe(duplex=False)
+        self.out = Path(out)
+        self.proc = ctx.Process(target=_child, args=(str(out), formats, pending, self.ready, child_conn),
+                                name="kehoach-formats", daemon=True)
+        self.proc.start()
+        child_conn.close()
+
+    def release(self) -> None:
+        self.ready.set()
+
+    def join(self) -> list[Path]:
         try:
-            f = float(value)
-            return int(f) if f.is_integer() else f
-        except ValueError:
-            return value
-    return value
+            status, value = self._conn.recv()
+        except EOFError:
+            self.proc.join()
+            raise RuntimeError(f"the workbook writer stopped (exit code {self.proc.exitcode})") from None
+        self.proc.join()
+        if status != "ok":
+            raise RuntimeError(f"writing the workbook failed: {value}")
+        return [Path(p) for p in value]
+
+    def stop(self) -> None:
+        """End the writer if it still runs (the batch failed or was interrupted),
+        with the temporary files it leaves."""
+        if self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join()
+            for tmp in self.out.glob(".*.tmp"):
+                if tmp.name.startswith((".kehoach.xlsx.", *(f".{n}.parquet." for n in TABLE_ORDER))):
+                    tmp.unlink(missing_ok=True)
+        self.proc.join()

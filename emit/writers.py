@@ -76,6 +76,11 @@ class CsvTable:
         self._w.writer.writerow([_cell(v) for v in values])
         self.rows += 1
 
+    def write_clean(self, rows: list[list[str]]) -> None:
+        """Rows of values that are already NFC text (from this package's own tables)."""
+        self._w.writer.writerows(rows)
+        self.rows += len(rows)
+
     def write_rendered(self, first: str, lines: list[str]) -> None:
         """Rows rendered by :func:`render_rows`, each prefixed with its first
         column's value (the doc_id, which a cached result may change)."""

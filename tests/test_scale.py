@@ -133,3 +133,38 @@ def test_unchanged_rerun_rewrites_nothing_and_a_change_rebuilds(tmp_path):
     grown = batch.run([str(src)], out, cache=cache, formats=("csv", "xlsx", "parquet"))
     assert not grown.up_to_date and grown.documents == first.documents + 1
     assert not batch.run([str(src)], out, cache=cache, formats=("csv", "xlsx", "parquet"), force=True).up_to_date
+
+
+def _sheets(path: Path) -> dict[str, list[tuple]]:
+    from openpyxl import load_workbook
+    wb = load_workbook(path, read_only=True)
+    return {ws.title: [tuple(c for c in row) for row in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+def test_workbook_written_by_a_second_process_equals_the_in_process_one(tmp_path, monkeypatch):
+    import pandas as pd
+    fmts = ("csv", "xlsx", "parquet")
+    here = batch.run([str(RAW)], tmp_path / "here", formats=fmts)
+    monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)  # every run gets the second process
+    there = batch.run([str(RAW)], tmp_path / "there", formats=fmts)
+    assert here.counts() == there.counts()
+    assert _sheets(tmp_path / "here" / "kehoach.xlsx") == _sheets(tmp_path / "there" / "kehoach.xlsx")
+    for name in ("tasks", "comparison", "comparison_long"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "here" / f"{name}.parquet"),
+                                      pd.read_parquet(tmp_path / "there" / f"{name}.parquet"))
+    assert not list((tmp_path / "there").glob(".*.tmp"))
+
+
+def test_a_failing_workbook_process_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)
+    # a pending table whose header does not match its file makes the writer fail
+    real = batch._comparison_and_formats
+
+    def broken(outputs, formats):
+        outputs.comparison.long_header = lambda: ["nonsense"]
+        return real(outputs, formats)
+    monkeypatch.setattr(batch, "_comparison_and_formats", broken)
+    with pytest.raises(RuntimeError, match="workbook"):
+        batch.run([str(RAW)], tmp_path / "o", formats=("csv", "xlsx"))
+    assert not list((tmp_path / "o").glob(".*.tmp"))
+    assert not (tmp_path / "o" / "kehoach.xlsx").exists()
