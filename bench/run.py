@@ -28,7 +28,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_corpus import build  # noqa: E402
+from make_corpus import build, make_plan  # noqa: E402
 
 KEHOACH = Path(sys.executable).with_name("kehoach")
 REPO = Path(__file__).resolve().parent.parent
@@ -99,8 +99,9 @@ def bench(n: int, root: Path, seed: int, extra: list[str], env: dict[str, str] |
     warm = run_once(cmd, env)
     # One plan added to the archive: it is processed, every table is rewritten
     # (the other N from the cache) — the rerun of a growing archive.
-    first = min(f for f in corpus.rglob("*") if f.is_file())
-    shutil.copyfile(first, corpus / f"added{first.suffix}")
+    name, data, _ = make_plan(n, seed)  # plan N+1 of the same corpus: new content
+    (corpus / "added").mkdir(exist_ok=True)
+    (corpus / "added" / name).write_bytes(data)
     grown = run_once(cmd, env)
     return {"n": n, "mb": size / 1e6, "cold": cold, "warm": warm, "grown": grown}
 
