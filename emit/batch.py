@@ -217,7 +217,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
 
 # Tables smaller than this get their workbook in this process: a second
 # process costs about a second to start, which only pays off on archives.
-FORMATS_PROCESS_BYTES = 32 << 20
+FORMATS_PROCESS_BYTES = 8 << 20
 
 
 def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...]) -> list[Path]:

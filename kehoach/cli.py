@@ -51,7 +51,8 @@ def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, 
     comparison with the reference decision and kehoach.xlsx into --out.
 
     A rerun reprocesses only new or changed files (and everything when the
-    rules change); Ctrl-C keeps the documents finished so far, in complete files.
+    rules change), and rewrites nothing when nothing changed; Ctrl-C keeps the
+    documents finished so far, in complete files.
 
     \b
     Example:
