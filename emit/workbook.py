@@ -191,6 +191,10 @@ def _widths(header: list[str], head: list[list[str]]) -> list[float]:
             for i, c in enumerate(header)]
 
 
+_NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
+_WHOLE = r"^\s*[-+]?\d+(\.0*)?\s*$"
+
+
 def _batches(csv_path: Path, header: list[str], types: dict, *, cut: bool = False, ready=None):
     """A CSV table as a stream of Arrow record batches with ``types``, for the
     writers to read without Python in the loop; empty text cells are null.
@@ -202,20 +206,30 @@ def _batches(csv_path: Path, header: list[str], types: dict, *, cut: bool = Fals
 
     schema = pa.schema([pa.field(c, types[c]) for c in header])
 
-    def shorten(batch):
-        cols = [pc.utf8_slice_codeunits(col, 0, EXCEL_MAX_CELL)
-                if pa.types.is_string(col.type) and (pc.max(pc.utf8_length(col)).as_py() or 0) > EXCEL_MAX_CELL
-                else col for col in batch.columns]
-        return pa.RecordBatch.from_arrays(cols, schema=batch.schema)
+    def typed(batch):
+        cols = []
+        for name, col in zip(batch.schema.names, batch.columns):
+            if not pa.types.is_string(types[name]):
+                # a hand-edited cell that is not a number becomes empty, as
+                # pandas' to_numeric(errors="coerce") would: the CSV keeps it
+                whole = pa.types.is_integer(types[name])
+                number = pc.match_substring_regex(col, _WHOLE if whole else _NUMBER)
+                col = pc.cast(pc.if_else(number, col, pa.scalar(None, pa.string())), pa.float64())
+                col = pc.cast(col, types[name]) if whole else col
+            elif cut and (pc.max(pc.utf8_length(col)).as_py() or 0) > EXCEL_MAX_CELL:
+                col = pc.utf8_slice_codeunits(col, 0, EXCEL_MAX_CELL)
+            cols.append(col)
+        return pa.RecordBatch.from_arrays(cols, schema=schema)
 
     def batches():
         if ready is not None:
             ready.wait()
         reader = pacsv.open_csv(
             csv_path, parse_options=_arrow_parse(), read_options=_read_options(),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True))
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
+                                                 strings_can_be_null=True))
         for b in reader:
-            yield shorten(b) if cut else b
+            yield typed(b)
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 

@@ -146,6 +146,8 @@ def paragraphs(text: str, unwrap: bool = True) -> list[Paragraph]:
     repeated = _repeated_page_lines(raw_lines)
     lines: list[_Line] = []
     for i, raw in enumerate(raw_lines, 1):
+        if not raw or raw.isspace():  # half the lines of double-spaced text ("\f" alone too)
+            continue
         if "\f" in raw or (raw.lstrip()[:1] in _PAGE_BREAK_STARTS and _PAGE_BREAK.match(raw)):
             raw = raw.replace("\f", "")
             if not raw.strip() or _PAGE_BREAK.match(raw):

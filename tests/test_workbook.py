@@ -70,3 +70,19 @@ def test_comparison_covered_cells_are_coloured_and_empty_tables_keep_headers(tmp
     assert not "not aligned".startswith("yes") and not "not aligned".endswith("no")
     assert [c.value for c in wb["agencies_review"][1]] == ["mention", "your_agency_id"]
     assert wb["agencies_review"].max_row == 1
+
+
+def test_a_hand_edited_number_column_does_not_break_the_workbook(tmp_path):
+    write_csv(tmp_path / "tasks.csv", TASK_COLUMNS, [
+        {"doc_id": "d", "task_seq": "2", "line_start": "x1", "ref_score": "0.75", "line_end": "2.5"},
+        {"doc_id": "d", "task_seq": "thứ ba", "line_start": "12", "ref_score": ""}])
+    workbook.write_formats(tmp_path, ("xlsx", "parquet"))
+    ws = load_workbook(tmp_path / "kehoach.xlsx")["tasks"]
+    header = [c.value for c in ws[1]]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    seq, line, score = (header.index(c) for c in ("task_seq", "line_start", "ref_score"))
+    assert [r[seq] for r in rows] == [2, None] and [r[line] for r in rows] == [None, 12]
+    assert rows[0][score] == 0.75
+    df = pd.read_parquet(tmp_path / "tasks.parquet")
+    assert df["task_seq"].tolist()[0] == 2 and pd.isna(df["task_seq"].tolist()[1])
+    assert pd.isna(df["line_end"].tolist()[0])  # not a whole number: empty, never truncated to 2
