@@ -48,10 +48,14 @@ class Node:
             n = n.parent
         return out[::-1]
 
-    def walk(self):
-        yield self
-        for c in self.children:
-            yield from c.walk()
+    def walk(self) -> list[Node]:
+        """This node and all below it, in document order (preorder)."""
+        out, stack = [], [self]
+        while stack:
+            n = stack.pop()
+            out.append(n)
+            stack.extend(reversed(n.children))
+        return out
 
     def last_line(self) -> int:
         lines = [self.para.line_end]
