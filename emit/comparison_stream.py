@@ -1,14 +1,18 @@
 """comparison.csv and comparison_long.csv of an archive, in bounded memory.
 
 :func:`emit.comparison.compare` holds a run's tasks in memory, which is fine for
-a notebook and not for 10,000 plans. Here tasks.csv and mentions.csv are read
-as streams grouped by document (a run writes them in document order), each
-document's cells are computed with the same functions, and the cells wait in a
-temporary SQLite table until every row of the comparison can be written, row
-by row. Memory holds one document's tasks and one row of the comparison.
+a notebook and not for 10,000 plans. Here each compared document contributes
+its part — its cell in every comparison row it belongs to (:func:`document_part`,
+the same functions as ``compare``) — and the parts wait in a temporary SQLite
+table (:class:`ComparisonBuilder`) until every row can be written, one row at
+a time. In a batch the workers compute the parts with the document's rows; for
+a folder of tables (:func:`write_streamed`) tasks.csv and mentions.csv are read
+as streams grouped by document, as a run writes them. Memory holds one
+document's tasks, one comparison row and a line per compared document.
 
-Tables not in document order (edited by hand, concatenated) fall back to the
-in-memory comparison, which gives the same files.
+Tables not in document order (edited by hand, concatenated) raise
+:class:`Unordered`; :func:`emit.comparison.write_comparison_tables` then uses
+the in-memory comparison, which gives the same files.
 """
 from __future__ import annotations
 
