@@ -71,6 +71,10 @@ def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, 
                             formats=tuple(dict.fromkeys(("csv", "xlsx") + tuple(formats))),
                             engine=engine, workers=workers, timeout=timeout, scheduler=scheduler,
                             cache=cache, force=force, progress=bar.update if bar else None)
+    except KeyboardInterrupt:  # after the documents: while writing the comparison or the workbook
+        click.echo("interrupted while writing the comparison or the workbook: the tables already "
+                   "written are complete, the others keep their earlier version, if any", err=True)
+        raise SystemExit(130)
     finally:
         if bar:
             bar.close()

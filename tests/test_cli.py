@@ -56,3 +56,16 @@ def test_run_then_evaluate_with_thresholds(tmp_path):
 def test_run_without_inputs_explains():
     res = CliRunner().invoke(main, ["run"])
     assert res.exit_code == 2 and "INPUTS" in res.output
+
+
+def test_ctrl_c_while_writing_the_workbook_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    from emit import batch
+
+    def interrupted(outputs, formats):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(batch, "_comparison_and_formats", interrupted)
+    result = CliRunner().invoke(main, ["run", str(RAW), "-o", str(tmp_path / "out"), "--no-progress",
+                                       "--no-cache"])
+    assert result.exit_code == 130
+    assert "interrupted while writing the comparison or the workbook" in result.output
+    assert (tmp_path / "out" / "tasks.csv").exists() and not list((tmp_path / "out").glob(".*.tmp"))
