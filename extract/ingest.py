@@ -209,31 +209,27 @@ def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
 
 
 def _guess_legacy(data: bytes) -> tuple[str, str]:
-    """Guess an 8-bit encoding; prefer Windows-1258 when it yields Vietnamese.
-    The guess is made on the first :data:`_SAMPLE_CHARS` bytes (cut at a line
-    end), then the whole file is decoded with it."""
-    from charset_normalizer import from_bytes
-
+    """Guess an 8-bit encoding: Windows-1258 when it reads as Vietnamese (no
+    other single-byte code page has Vietnamese letters, and TCVN3, VNI and
+    VISCII were tried before), else charset-normalizer's guess. Both are judged
+    on the first :data:`_SAMPLE_CHARS` bytes (cut at a line end), then the
+    whole file is decoded."""
     sample = _head(data)
+    try:
+        as_1258 = unicodedata.normalize("NFC", sample.decode("cp1258"))
+    except UnicodeDecodeError:
+        as_1258 = None
+    if as_1258 is not None and reads_as_vietnamese(as_1258):
+        try:
+            return data.decode("cp1258"), "cp1258"
+        except UnicodeDecodeError:  # a byte Windows-1258 lacks beyond the sample
+            pass
     guess = _charset_guess(sample)
     if guess is not None and len(sample) < len(data):
         try:
             guess = (data.decode(guess[1]), guess[1])
         except UnicodeDecodeError:  # the sample did not show the whole file
             guess = _charset_guess(data)
-    if guess is None or guess[1] != "cp1258":
-        try:
-            as_1258 = unicodedata.normalize("NFC", sample.decode("cp1258"))
-        except UnicodeDecodeError:
-            as_1258 = None
-        if as_1258 is not None and reads_as_vietnamese(as_1258):
-            if guess is None or vietnamese_score(as_1258) > vietnamese_score(
-                unicodedata.normalize("NFC", guess[0][:_SAMPLE_CHARS])
-            ):
-                try:
-                    return data.decode("cp1258"), "cp1258"
-                except UnicodeDecodeError:
-                    pass
     if guess is None:
         raise IngestError("undecodable text")
     return guess
