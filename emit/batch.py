@@ -228,14 +228,19 @@ def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...]) -> list
 
     extra = tuple(f for f in formats if f in ("xlsx", "parquet"))
     size = sum(t.path.stat().st_size for t in (outputs.docs, outputs.tasks, outputs.mentions))
-    if not extra or size < FORMATS_PROCESS_BYTES:
+    writer = None
+    if extra and size >= FORMATS_PROCESS_BYTES:
+        builder = outputs.comparison
+        shapes = builder.shapes()
+        pending = {"comparison": (builder.wide_header(), shapes["comparison"][0]),
+                   "comparison_long": (builder.long_header(), shapes["comparison_long"][0])}
+        try:
+            writer = FormatsProcess(outputs.out, extra, pending)
+        except (AssertionError, OSError, RuntimeError):  # e.g. run() inside a daemonic worker process
+            writer = None
+    if writer is None:
         files = outputs.write_comparison()
         return files + (write_formats(outputs.out, extra) if extra else [])
-    builder = outputs.comparison
-    shapes = builder.shapes()
-    pending = {"comparison": (builder.wide_header(), shapes["comparison"][0]),
-               "comparison_long": (builder.long_header(), shapes["comparison_long"][0])}
-    writer = FormatsProcess(outputs.out, extra, pending)
     try:
         files = outputs.write_comparison()
         writer.release()

@@ -168,3 +168,14 @@ def test_a_failing_workbook_process_is_reported(tmp_path, monkeypatch):
         batch.run([str(RAW)], tmp_path / "o", formats=("csv", "xlsx"))
     assert not list((tmp_path / "o").glob(".*.tmp"))
     assert not (tmp_path / "o" / "kehoach.xlsx").exists()
+
+
+def test_batch_inside_a_daemonic_process_writes_the_workbook_itself(tmp_path, monkeypatch):
+    from emit import workbook
+
+    def refuse(*a, **k):
+        raise AssertionError("daemonic processes are not allowed to have children")
+    monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)
+    monkeypatch.setattr(workbook, "FormatsProcess", refuse)
+    summary = batch.run([str(RAW)], tmp_path / "o", formats=("csv", "xlsx"))
+    assert summary.ok == 5 and (tmp_path / "o" / "kehoach.xlsx").stat().st_size > 0
