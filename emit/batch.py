@@ -9,6 +9,8 @@ into place at the end, so an interrupted run never leaves half a table.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -230,12 +232,8 @@ def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...]) -> list
     size = sum(t.path.stat().st_size for t in (outputs.docs, outputs.tasks, outputs.mentions))
     writer = None
     if extra and size >= FORMATS_PROCESS_BYTES:
-        builder = outputs.comparison
-        shapes = builder.shapes()
-        pending = {"comparison": (builder.wide_header(), shapes["comparison"][0]),
-                   "comparison_long": (builder.long_header(), shapes["comparison_long"][0])}
         try:
-            writer = FormatsProcess(outputs.out, extra, pending)
+            writer = FormatsProcess(outputs.out, extra, outputs.comparison.pending_tables())
         except (AssertionError, OSError, RuntimeError):  # e.g. run() inside a daemonic worker process
             writer = None
     if writer is None:
@@ -276,8 +274,6 @@ def _run_key(store: ResultCache, out: Path, items: list[InputFile], shas: dict[s
              missing: list[str], formats: tuple[str, ...]) -> str:
     """What a run's outputs depend on: the pipeline version, the formats, the
     output folder and every input's id, path and content."""
-    import hashlib
-    import json
     parts = [store.version, sorted(formats), str(out.resolve()), missing,
              [(i.doc_id, i.source_path, shas.get(i.doc_id, "")) for i in items]]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()

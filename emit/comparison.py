@@ -114,10 +114,13 @@ def _doc_reference(ref_decisions: Iterable[str], implements: str) -> Reference |
     return None
 
 
-def _labels(docs: pd.DataFrame) -> list[str]:
-    names = [d.locality or d.issuer or d.doc_id for d in docs.itertuples()]
+def _labels(docs: Iterable[dict[str, str]]) -> list[str]:
+    """Column name stems: the locality (else issuer, else doc_id), with the
+    doc_id added where two documents share it."""
+    docs = list(docs)
+    names = [d["locality"] or d["issuer"] or d["doc_id"] for d in docs]
     counts = Counter(names)
-    return [f"{n} ({d})" if counts[n] > 1 else n for n, d in zip(names, docs["doc_id"])]
+    return [f"{n} ({d['doc_id']})" if counts[n] > 1 else n for n, d in zip(names, docs)]
 
 
 def _reference_rows(ref: Reference) -> list[RefRow]:
@@ -233,7 +236,7 @@ def compare(documents: pd.DataFrame, tasks: pd.DataFrame, mentions: pd.DataFrame
         decisions.append(symbol)
         cells.append({row_key(r): c for r, c in part})
     docs["ref_decision"] = decisions
-    docs["label"] = _labels(docs)
+    docs["label"] = _labels(docs.to_dict("records"))
     rows = comparison_rows(zip(decisions, docs["implements"]))
     cmp = Comparison(docs, tasks, rows, pd.DataFrame(), pd.DataFrame())
     plain = docs[["doc_id", "locality", "label"]].to_dict("records")

@@ -19,13 +19,12 @@ from __future__ import annotations
 import csv
 import sqlite3
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .comparison import (BASE_COLUMNS, CELL_FIELDS, LONG_COLUMNS, _CELL_COLUMNS, comparison_rows,
+from .comparison import (BASE_COLUMNS, CELL_FIELDS, LONG_COLUMNS, _CELL_COLUMNS, _labels, comparison_rows,
                          document_cells, row_key, support_map)
-from .writers import CsvTable
+from .writers import CsvTable, _cell
 
 _DOC_COLUMNS = ("doc_id", "status", "implements", "locality", "issuer")
 _MENTION_COLUMNS = ("doc_id", "task_id", "role", "agency_type")
@@ -68,12 +67,6 @@ def _by_document(records: Iterator[dict[str, str]], order: dict[str, int]) -> It
         raise Unordered(pending["doc_id"])
 
 
-def _labels(docs: list[dict[str, str]]) -> list[str]:
-    names = [d["locality"] or d["issuer"] or d["doc_id"] for d in docs]
-    counts = Counter(names)
-    return [f"{n} ({d['doc_id']})" if counts[n] > 1 else n for n, d in zip(names, docs)]
-
-
 def document_part(doc_id: str, implements: str, tasks: list[dict], mentions: list[dict]
                   ) -> tuple[str, list[tuple[str, list[str]]]]:
     """One document's part of the comparison from its task and mention rows (as
@@ -81,7 +74,6 @@ def document_part(doc_id: str, implements: str, tasks: list[dict], mentions: lis
     for each comparison row it belongs to, the row's key and the cell values
     (``covered`` … ``adaptation``). Workers compute it with the rows, so the
     batch only gathers parts."""
-    from .writers import _cell
     recs = [{c: _cell(t.get(c)) for c in _CELL_COLUMNS} | {"doc_id": doc_id} for t in tasks]
     support = support_map((doc_id, _cell(m.get("task_id")), _cell(m.get("role")), _cell(m.get("agency_type")))
                           for m in mentions)
@@ -116,7 +108,7 @@ class ComparisonBuilder:
         if doc.get("status") == "failed" or part is None:
             return
         i = len(self.docs)
-        self.docs.append({c: str(doc.get(c) or "") for c in _DOC_COLUMNS})
+        self.docs.append({c: _cell(doc.get(c)) for c in _DOC_COLUMNS})
         symbol, cells = part
         self.decisions.append(symbol)
         self.db.executemany(self._insert, [(key, i, *values) for key, values in cells])
@@ -128,10 +120,10 @@ class ComparisonBuilder:
             self._rows = comparison_rows(zip(self.decisions, (d["implements"] for d in self.docs)))
         return self._rows
 
-    def shapes(self) -> dict[str, tuple[int, int]]:
-        """(rows, columns) of the two tables, known before they are written."""
-        return {"comparison": (len(self.rows), len(BASE_COLUMNS) + len(CELL_FIELDS) * len(self.docs)),
-                "comparison_long": (self.cells, len(LONG_COLUMNS))}
+    def pending_tables(self) -> dict[str, tuple[list[str], int]]:
+        """(header, rows) of the two tables, known before they are written."""
+        return {"comparison": (self.wide_header(), len(self.rows)),
+                "comparison_long": (self.long_header(), self.cells)}
 
     def wide_header(self) -> list[str]:
         return BASE_COLUMNS + [f"{label} {f}" for label in _labels(self.docs) for f in CELL_FIELDS]
@@ -149,14 +141,14 @@ class ComparisonBuilder:
         at = [_CELL_VALUES.index(f) for f in CELL_FIELDS]
         try:
             for row in self.rows:
-                base = [row.decision, row.code, row.title, row.kind]
+                base = [_cell(v) for v in (row.decision, row.code, row.title, row.kind)]
                 cells = [""] * (len(docs) * width)
                 lines = []
                 for _, i, *values in self.db.execute("SELECT * FROM cells WHERE row=? ORDER BY doc", (_key(row),)):
                     cells[i * width:(i + 1) * width] = [values[a] for a in at]
                     lines.append(base + [docs[i]["doc_id"], docs[i]["locality"]] + values)
                 long.write_clean(lines)
-                wide.write_list(base[:3] + ["yes" if row.is_group else "no", row.kind] + cells)
+                wide.write_clean([base[:3] + ["yes" if row.is_group else "no", base[3]] + cells])
         except BaseException:
             wide.close(commit=False)
             long.close(commit=False)

@@ -71,11 +71,6 @@ class CsvTable:
             self._w.writerow({c: _cell(r.get(c)) for c in self.columns})
             self.rows += 1
 
-    def write_list(self, values: list) -> None:
-        """One row given as values in column order (a wide row is cheaper so)."""
-        self._w.writer.writerow([_cell(v) for v in values])
-        self.rows += 1
-
     def write_clean(self, rows: list[list[str]]) -> None:
         """Rows of values that are already NFC text (from this package's own tables)."""
         self._w.writer.writerows(rows)
@@ -85,7 +80,7 @@ class CsvTable:
         """Rows rendered by :func:`render_rows`, each prefixed with its first
         column's value (the doc_id, which a cached result may change)."""
         if lines:
-            head = render_field(first) + ","
+            head = _first_field(first)
             self._f.write("".join([head + line for line in lines]))
             self.rows += len(lines)
 
@@ -127,9 +122,8 @@ def render_rows(rows: Iterable[dict], columns: list[str]) -> list[str]:
     return out
 
 
-def render_field(value: str) -> str:
-    """One CSV field, quoted only where RFC 4180 needs it."""
-    v = _cell(value)
-    if any(ch in v for ch in ',"\r\n'):
-        return '"' + v.replace('"', '""') + '"'
-    return v
+def _first_field(value: str) -> str:
+    """``value,`` quoted as the csv module quotes a row's first field."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow([_cell(value), ""])
+    return buf.getvalue()

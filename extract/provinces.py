@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from importlib import resources
+from typing import Iterator
 
 import yaml
 
@@ -251,9 +250,6 @@ def successor(province: Province, on_date: date | None = None) -> Province:
     return current
 
 
-_word_key = lru_cache(maxsize=65536)(tone_key)  # words recur: a plan's vocabulary is small
-
-
 def _is_title(word: str) -> bool:
     return word[:1].isupper() and not word.isupper()
 
@@ -274,7 +270,7 @@ def iter_provinces_in_text(text: str, on_date: date | None = None) -> Iterator[t
     """
     matches = list(_WORD.finditer(text))
     words = tuple(m.group() for m in matches)
-    keys = tuple(_word_key(w) for w in words)
+    keys = tuple(tone_key(w) for w in words)  # tone_key caches each word
 
     def gap(a: int, b: int) -> str:
         return text[matches[a].end(): matches[b].start()]
