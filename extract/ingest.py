@@ -9,6 +9,7 @@ the same thing whatever the source format was.
 from __future__ import annotations
 
 import codecs
+from collections import Counter
 import io
 import os
 import re
@@ -167,9 +168,9 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     if mostly_utf8 is not None:
         text, bad = mostly_utf8
         return _check_not_binary(text), "utf-8", [f"{bad} invalid UTF-8 bytes replaced"]
-    text, encoding = _guess_legacy(data)
+    text, encoding, vietnamese = _guess_legacy(data)
     warnings = []
-    if vietnamese_score(unicodedata.normalize("NFC", text[:_SAMPLE_CHARS])) < 0.5:
+    if not vietnamese and vietnamese_score(unicodedata.normalize("NFC", text[:_SAMPLE_CHARS])) < 0.5:
         warnings.append(
             f"decoded as {encoding} but does not read as Vietnamese "
             "(nor as TCVN3, VNI or VISCII)"
@@ -208,12 +209,13 @@ def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
     return None
 
 
-def _guess_legacy(data: bytes) -> tuple[str, str]:
+def _guess_legacy(data: bytes) -> tuple[str, str, bool]:
     """Guess an 8-bit encoding: Windows-1258 when it reads as Vietnamese (no
     other single-byte code page has Vietnamese letters, and TCVN3, VNI and
     VISCII were tried before), else charset-normalizer's guess. Both are judged
     on the first :data:`_SAMPLE_CHARS` bytes (cut at a line end), then the
-    whole file is decoded."""
+    whole file is decoded. The flag says the text was seen to read as
+    Vietnamese."""
     sample = _head(data)
     try:
         as_1258 = unicodedata.normalize("NFC", sample.decode("cp1258"))
@@ -221,7 +223,7 @@ def _guess_legacy(data: bytes) -> tuple[str, str]:
         as_1258 = None
     if as_1258 is not None and reads_as_vietnamese(as_1258):
         try:
-            return data.decode("cp1258"), "cp1258"
+            return data.decode("cp1258"), "cp1258", True
         except UnicodeDecodeError:  # a byte Windows-1258 lacks beyond the sample
             pass
     guess = _charset_guess(sample)
@@ -232,7 +234,7 @@ def _guess_legacy(data: bytes) -> tuple[str, str]:
             guess = _charset_guess(data)
     if guess is None:
         raise IngestError("undecodable text")
-    return guess
+    return *guess, False
 
 
 def _head(data: bytes) -> bytes:
@@ -256,15 +258,17 @@ _TONED = frozenset(
     if any(mark in unicodedata.normalize("NFD", ch) for mark in "\u0300\u0301\u0303\u0309\u0323")
 )
 _WORD = re.compile(r"[^\W\d_]+")
-_TONED_DROP = dict.fromkeys(map(ord, _TONED))  # str.translate tables that delete…
-_VIET_DROP = dict.fromkeys(map(ord, VIETNAMESE_LETTERS))  # …Vietnamese letters
-_ASCII_DROP = dict.fromkeys(range(128))  # …ASCII
+_TONED_DROP = dict.fromkeys(map(ord, _TONED))  # str.translate tables that delete toned…
+_VIET_DROP = dict.fromkeys(map(ord, VIETNAMESE_LETTERS))  # …and all Vietnamese letters
+# the non-ASCII runs of a text, which those tables are applied to: str.translate
+# looks up every character, and most of a Vietnamese text is ASCII
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def vietnamese_purity(text: str) -> float:
     """Share of Vietnamese letters among the non-ASCII letters and marks of an NFC
     text: near 1 for Vietnamese, low for text decoded with the wrong code page."""
-    non_ascii = text.translate(_ASCII_DROP)
+    non_ascii = "".join(_NON_ASCII.findall(text))
     rest = non_ascii.translate(_VIET_DROP)
     viet = len(non_ascii) - len(rest)
     other = sum(1 for ch in rest if unicodedata.category(ch)[0] in "LM")
@@ -277,18 +281,17 @@ def syllable_validity(text: str) -> float:
     Latin code page keeps the letters Vietnamese but breaks these rules
     (``hõòp``, ``SõÒ`` for ``hợp``, ``Sở``)."""
     valid = total = 0
-    for word in _WORD.findall(text):
+    for word, n in Counter(_WORD.findall(text)).items():  # each distinct word once
         if word.isascii():
             continue
-        total += 1
+        total += n
         tones = len(word) - len(word.translate(_TONED_DROP))
         if tones > 1:
             continue
         # lower, UPPER and Title words have no capital after a small letter
-        if word.islower() or word.isupper() or word[1:].islower():
-            valid += 1
-        else:
-            valid += not any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+        if (word.islower() or word.isupper() or word[1:].islower()
+                or not any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))):
+            valid += n
     return valid / total if total else 0.0
 
 
@@ -301,8 +304,9 @@ def reads_as_vietnamese(text: str) -> bool:
     """True when an NFC text has Vietnamese letters at the density of real
     Vietnamese (a few per hundred letters), hardly any other non-ASCII letter,
     and words shaped like Vietnamese syllables."""
-    letters = sum(1 for ch in text if ch.isalpha())
-    viet = sum(1 for ch in text if ch in VIETNAMESE_LETTERS)
+    letters = sum(map(str.isalpha, text))
+    non_ascii = "".join(_NON_ASCII.findall(text))
+    viet = len(non_ascii) - len(non_ascii.translate(_VIET_DROP))
     return viet > 0 and viet >= 0.03 * letters and vietnamese_score(text) >= 0.85
 
 

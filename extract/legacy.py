@@ -10,6 +10,7 @@ words are Vietnamese syllables. Tables live in ``extract/data/legacy_*.tsv``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -143,16 +144,19 @@ def _capital_word(match: re.Match[str]) -> str:
 
 def syllable_share(text: str) -> tuple[float, int]:
     """(share of Vietnamese syllables, count) over the words with non-ASCII letters."""
-    words = [w for w in _WORD.findall(text) if not w.isascii()]
-    if not words:
+    # each distinct word is judged once: syllables repeat, so this is a few
+    # hundred checks for a page of text
+    counts = Counter(w for w in _WORD.findall(text) if not w.isascii())
+    total = sum(counts.values())
+    if not total:
         return 0.0, 0
-    return sum(is_syllable(w.lower()) for w in words) / len(words), len(words)
+    return sum(n for w, n in counts.items() if is_syllable(w.lower())) / total, total
 
 
 def detect(data: bytes) -> tuple[str, str] | None:
     """``(encoding, text)`` for the legacy encoding in which non-UTF-8 bytes read
     best as Vietnamese, if that is well and better than Windows-1258; else ``None``."""
-    if max(data, default=0) < 0x80:
+    if data.isascii():
         return None
     sample = data[:SAMPLE_BYTES]
     best: tuple[float, str] | None = None
