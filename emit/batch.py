@@ -22,9 +22,9 @@ from extract.reader import read_plan
 from normalize.pipeline import Pipeline
 
 from . import tables
-from .cache import ResultCache, pipeline_version
+from .cache import ResultCache, decode_payload, pipeline_version
 from .comparison_stream import ComparisonBuilder
-from .engines import Config, failed_payload, make_engine
+from .engines import Config, failed_payload, make_engine, process_item
 from .inputs import InputFile, assign_ids, expand
 from .side import SideTables
 from .writers import CsvTable
@@ -170,6 +170,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
             if progress:
                 progress(len(items) + len(missing))
             return summary
+    writer = _early_writer(out, formats, len(items) + len(missing))
     outputs = _Outputs(out)
     try:
         for name in missing:
@@ -179,14 +180,19 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         results = eng.map(todo) if eng else iter(())
         try:
             for item in items:
-                if item.doc_id in cached:
-                    payload = _relabel(store.get(shas[item.doc_id]), item)
+                payload = store.get(shas[item.doc_id]) if item.doc_id in cached else None
+                if payload is not None:
+                    payload = _relabel(payload, item)
                     summary.cached += 1
                 else:
-                    got, payload = next(results)
-                    assert got is item
+                    if item.doc_id in cached:  # a damaged entry: processed again, here
+                        blob = process_item(item, config)
+                    else:
+                        got, blob = next(results)
+                        assert got is item
+                    payload = decode_payload(blob)
                     if store is not None and payload["cacheable"] and item.doc_id in shas:
-                        store.put(shas[item.doc_id], payload)
+                        store.put(shas[item.doc_id], blob)
                 outputs.add(payload, summary)
                 if progress:
                     progress(1)
@@ -199,6 +205,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         outputs.close(commit=False)
         if store:
             store.close()
+        if writer:
+            writer.stop()
         raise
     finally:
         summary.seconds = time.perf_counter() - start
@@ -207,12 +215,14 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         if summary.interrupted:  # the comparison needs every document
             outputs.comparison.close()
             return summary
-        summary.files += _comparison_and_formats(outputs, formats)
+        summary.files += _comparison_and_formats(outputs, formats, writer)
         if store:
             store.record_run(out, key, summary.counts(), summary.files)
     finally:
         if store:
             store.close()
+        if writer:
+            writer.stop()
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -220,26 +230,46 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
 # Tables smaller than this get their workbook in this process: a second
 # process costs about a second to start, which only pays off on archives.
 FORMATS_PROCESS_BYTES = 8 << 20
+# A run of this many documents starts that process at once, so that it has
+# imported its libraries by the time the tables are complete (their size is
+# then known: below FORMATS_PROCESS_BYTES it is sent away unused).
+FORMATS_PROCESS_DOCS = 1000
 
 
-def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...]) -> list[Path]:
+def _early_writer(out: Path, formats: tuple[str, ...], documents: int):
+    if documents < FORMATS_PROCESS_DOCS or not set(formats) & {"xlsx", "parquet"}:
+        return None
+    return _formats_process(out)
+
+
+def _formats_process(out: Path):
+    from .workbook import FormatsProcess
+    try:
+        return FormatsProcess(out)
+    except (AssertionError, OSError, RuntimeError):  # e.g. run() inside a daemonic worker process
+        return None
+
+
+def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...], writer=None) -> list[Path]:
     """The comparison tables, then kehoach.xlsx/Parquet. For an archive the
-    workbook is written by a second process while this one writes the
-    comparison (the workbook's comparison sheets wait for it)."""
-    from .workbook import FormatsProcess, write_formats
+    workbook is written by a second process (``writer``, when one was started
+    early) while this one writes the comparison (the workbook's comparison
+    sheets wait for it)."""
+    from .workbook import write_formats
 
     extra = tuple(f for f in formats if f in ("xlsx", "parquet"))
     size = sum(t.path.stat().st_size for t in (outputs.docs, outputs.tasks, outputs.mentions))
-    writer = None
-    if extra and size >= FORMATS_PROCESS_BYTES:
-        try:
-            writer = FormatsProcess(outputs.out, extra, outputs.comparison.pending_tables())
-        except (AssertionError, OSError, RuntimeError):  # e.g. run() inside a daemonic worker process
-            writer = None
+    if not extra or size < FORMATS_PROCESS_BYTES:
+        if writer:
+            writer.stop()
+        writer = None
+    elif writer is None:
+        writer = _formats_process(outputs.out)
     if writer is None:
         files = outputs.write_comparison()
         return files + (write_formats(outputs.out, extra) if extra else [])
     try:
+        writer.start(extra, outputs.comparison.pending_tables())
         files = outputs.write_comparison()
         writer.release()
         return files + writer.join()

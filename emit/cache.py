@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import sqlite3
+import sys
 import zlib
 from functools import lru_cache
 from importlib import resources
@@ -23,8 +25,9 @@ PACKAGES = ("extract", "normalize", "emit")
 @lru_cache(maxsize=8)
 def pipeline_version(extra: str = "") -> str:
     """Hash of the code and package data that affect results (+ ``extra``,
-    e.g. the user's alias file and the steps)."""
-    h = hashlib.sha256(extra.encode())
+    e.g. the user's alias file and the steps) and of the Python version, whose
+    marshal format the stored results use."""
+    h = hashlib.sha256(f"{extra}|{sys.version_info[:2]}".encode())
     for pkg in PACKAGES:
         root = Path(str(resources.files(pkg)))
         for f in sorted(root.rglob("*")):
@@ -32,6 +35,26 @@ def pipeline_version(extra: str = "") -> str:
                 h.update(str(f.relative_to(root)).encode())
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def encode_payload(payload: dict) -> bytes:
+    """One document's result as it crosses processes and is stored: marshal
+    (plain dicts, lists and strings; several times faster than JSON and, unlike
+    pickle, unable to run code when read) compressed by zlib, whose checksum
+    catches a damaged entry. Workers encode, so a result crosses the pipe
+    once, small, and is stored as it came."""
+    return zlib.compress(marshal.dumps(payload), 1)
+
+
+def decode_payload(blob: bytes) -> dict:
+    """The payload of :func:`encode_payload`; ValueError for a damaged blob."""
+    try:
+        payload = marshal.loads(zlib.decompress(blob))
+    except (zlib.error, EOFError, TypeError, ValueError) as e:
+        raise ValueError(f"damaged result: {e}") from e
+    if not isinstance(payload, dict):
+        raise ValueError("damaged result: not a document's payload")
+    return payload
 
 
 class ResultCache:
@@ -91,12 +114,16 @@ class ResultCache:
                                (sha, self.version)).fetchone() is not None
 
     def get(self, sha: str) -> dict | None:
+        """The stored payload, None when there is none or it is damaged."""
         row = self.db.execute("SELECT payload FROM results WHERE sha=? AND version=?",
                               (sha, self.version)).fetchone()
-        return json.loads(zlib.decompress(row[0])) if row else None
+        try:
+            return decode_payload(row[0]) if row else None
+        except ValueError:
+            return None
 
-    def put(self, sha: str, payload: dict) -> None:
-        blob = zlib.compress(json.dumps(payload, ensure_ascii=False).encode(), 3)
+    def put(self, sha: str, blob: bytes) -> None:
+        """Store an :func:`encode_payload` blob."""
         self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?)", (sha, self.version, blob))
         self._tick()
 

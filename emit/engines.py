@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 from extract.model import Document
 
 from . import tables
+from .cache import encode_payload
 from .inputs import InputFile
 from .comparison_stream import document_part
 from .side import side_rows
@@ -52,18 +53,23 @@ def payload_of(doc: Document, cacheable: bool = True) -> dict:
             "unread": sum(1 for t in doc.tasks if not t.time_parsed), "cacheable": cacheable}
 
 
-def process_item(item: InputFile, config: Config) -> dict:
-    """Extract and normalize one file into its table rows; never raises."""
+def process_item(item: InputFile, config: Config) -> bytes:
+    """Extract and normalize one file into its table rows, encoded
+    (:func:`~emit.cache.encode_payload`); never raises."""
     from .batch import process
     doc = process(item, pipeline_for(config))
     internal = any(e.startswith("internal error") for e in doc.errors)
-    return payload_of(doc, cacheable=not internal)
+    return encode_payload(payload_of(doc, cacheable=not internal))
 
 
 def failed_payload(item: InputFile, reason: str) -> dict:
     doc = Document(item.doc_id, item.source_path)
     doc.fail(reason)
     return payload_of(doc, cacheable=False)
+
+
+def _failed(item: InputFile, reason: str) -> bytes:
+    return encode_payload(failed_payload(item, reason))
 
 
 class SerialEngine:
@@ -107,11 +113,11 @@ class PoolEngine:
             try:
                 result = fut.result()
             except FutureTimeout:
-                result = failed_payload(item, f"timed out after {self.timeout:g}s")
+                result = _failed(item, f"timed out after {self.timeout:g}s")
             except ProcessExpired as e:
-                result = failed_payload(item, f"worker crashed (exit code {e.exitcode})")
+                result = _failed(item, f"worker crashed (exit code {e.exitcode})")
             except Exception as e:
-                result = failed_payload(item, f"internal error: {type(e).__name__}: {e}")
+                result = _failed(item, f"internal error: {type(e).__name__}: {e}")
             nxt = next(it, None)
             if nxt is not None:
                 pending.append((nxt, self.pool.schedule(process_item, (nxt, self.config), timeout=self.timeout)))
@@ -157,7 +163,7 @@ class DaskEngine:
             except Exception as e:
                 reason = "timed out" if "imeout" in type(e).__name__ else f"{type(e).__name__}: {e}"
                 fut.cancel()
-                result = failed_payload(item, f"dask: {reason}")
+                result = _failed(item, f"dask: {reason}")
             nxt = next(it, None)
             if nxt is not None:
                 pending.append((nxt, submit(nxt)))

@@ -234,7 +234,16 @@ def _batches(csv_path: Path, header: list[str], types: dict, *, cut: bool = Fals
     return pa.RecordBatchReader.from_batches(schema, batches())
 
 
-def _child(out: str, formats: tuple[str, ...], pending: dict, ready, conn) -> None:
+def _child(out: str, jobs, ready, conn) -> None:
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle: it stops this
+    # the imports and the wait happen while the batch still reads documents
+    import pyarrow.csv  # noqa: F401
+    import rustpy_xlsxwriter  # noqa: F401
+    try:
+        formats, pending = jobs.recv()
+    except EOFError:  # the batch did not need this process
+        return
     try:
         conn.send(("ok", [str(p) for p in write_formats(Path(out), formats, pending, ready)]))
     except BaseException as e:  # reported to the parent, which raises it
@@ -245,19 +254,28 @@ def _child(out: str, formats: tuple[str, ...], pending: dict, ready, conn) -> No
 
 class FormatsProcess:
     """:func:`write_formats` in a fresh process (spawned: it shares none of the
-    batch's memory), started while the batch still writes the ``pending``
-    tables; :meth:`release` says they are complete, :meth:`join` waits."""
+    batch's memory). Started early, it imports its libraries while the batch
+    reads documents; :meth:`start` gives it the job once the batch has written
+    the streamed tables and knows the shape of the ``pending`` ones,
+    :meth:`release` says those are complete, :meth:`join` waits."""
 
-    def __init__(self, out: Path, formats: tuple[str, ...], pending: dict[str, tuple[list[str], int]]):
+    def __init__(self, out: Path):
         import multiprocessing as mp
         ctx = mp.get_context("spawn")
         self.ready = ctx.Event()
         self._conn, child_conn = ctx.Pipe(duplex=False)
+        job_conn, self._jobs = ctx.Pipe(duplex=False)
         self.out = Path(out)
-        self.proc = ctx.Process(target=_child, args=(str(out), formats, pending, self.ready, child_conn),
+        self.started = False
+        self.proc = ctx.Process(target=_child, args=(str(out), job_conn, self.ready, child_conn),
                                 name="kehoach-formats", daemon=True)
         self.proc.start()
         child_conn.close()
+        job_conn.close()
+
+    def start(self, formats: tuple[str, ...], pending: dict[str, tuple[list[str], int]]) -> None:
+        self._jobs.send((formats, pending))
+        self.started = True
 
     def release(self) -> None:
         self.ready.set()
@@ -275,7 +293,8 @@ class FormatsProcess:
 
     def stop(self) -> None:
         """End the writer if it still runs (the batch failed or was interrupted),
-        with the temporary files it leaves."""
+        with the temporary files it leaves; one never given a job has none."""
+        self._jobs.close()
         if self.proc.is_alive():
             self.proc.terminate()
             self.proc.join()

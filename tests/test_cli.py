@@ -61,7 +61,7 @@ def test_run_without_inputs_explains():
 def test_ctrl_c_while_writing_the_workbook_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     from emit import batch
 
-    def interrupted(outputs, formats):
+    def interrupted(outputs, formats, writer=None):
         raise KeyboardInterrupt
     monkeypatch.setattr(batch, "_comparison_and_formats", interrupted)
     result = CliRunner().invoke(main, ["run", str(RAW), "-o", str(tmp_path / "out"), "--no-progress",

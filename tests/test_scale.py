@@ -67,6 +67,29 @@ def test_rerun_uses_the_cache_and_notices_changes(serial_out, tmp_path):
     assert forced.cached == 0
 
 
+def test_a_damaged_cache_entry_is_processed_again(serial_out, tmp_path):
+    import sqlite3
+    cache = tmp_path / "cache.sqlite"
+    batch.run([str(RAW)], tmp_path / "o1", cache=cache, formats=("csv",))
+    with sqlite3.connect(cache) as db:  # one stored result cut short, one overwritten
+        rows = db.execute("SELECT rowid, payload FROM results ORDER BY rowid").fetchall()
+        db.execute("UPDATE results SET payload=? WHERE rowid=?", (rows[0][1][:40], rows[0][0]))
+        db.execute("UPDATE results SET payload=? WHERE rowid=?", (b"not a payload", rows[1][0]))
+    again = batch.run([str(RAW)], tmp_path / "o2", cache=cache, formats=("csv",))
+    assert again.ok == 5 and again.cached == 3
+    _same_tables(serial_out, tmp_path / "o2")
+
+
+def test_payload_codec_round_trips_and_refuses_damage():
+    from emit.cache import decode_payload, encode_payload
+    payload = {"document": {"doc_id": "x", "n": 3}, "tasks": ["a,b\r\n"], "comparison": ("s", [("k", ["v"])])}
+    assert decode_payload(encode_payload(payload)) == payload
+    blob = encode_payload(payload)
+    for bad in (blob[:-3], b"", b"x" * 20, encode_payload(["a list"])):
+        with pytest.raises(ValueError, match="damaged"):
+            decode_payload(bad)
+
+
 def test_changed_rules_invalidate_the_cache(tmp_path):
     cache = tmp_path / "cache.sqlite"
     batch.run([str(RAW)], tmp_path / "o1", cache=cache, formats=("csv",))
@@ -145,7 +168,8 @@ def test_workbook_written_by_a_second_process_equals_the_in_process_one(tmp_path
     import pandas as pd
     fmts = ("csv", "xlsx", "parquet")
     here = batch.run([str(RAW)], tmp_path / "here", formats=fmts)
-    monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)  # every run gets the second process
+    monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)  # every run gets the second process…
+    monkeypatch.setattr(batch, "FORMATS_PROCESS_DOCS", 0)  # …started before the first document
     there = batch.run([str(RAW)], tmp_path / "there", formats=fmts)
     assert here.counts() == there.counts()
     assert _sheets(tmp_path / "here" / "kehoach.xlsx") == _sheets(tmp_path / "there" / "kehoach.xlsx")
@@ -155,14 +179,31 @@ def test_workbook_written_by_a_second_process_equals_the_in_process_one(tmp_path
     assert not list((tmp_path / "there").glob(".*.tmp"))
 
 
+def test_a_process_started_early_for_small_tables_is_sent_away(tmp_path, monkeypatch):
+    import multiprocessing as mp
+    from emit import workbook
+    started = []
+    real = workbook.FormatsProcess
+
+    def spy(out):
+        started.append(real(out))
+        return started[-1]
+    monkeypatch.setattr(workbook, "FormatsProcess", spy)
+    monkeypatch.setattr(batch, "FORMATS_PROCESS_DOCS", 0)  # the sample's tables are below FORMATS_PROCESS_BYTES
+    summary = batch.run([str(RAW)], tmp_path / "o", formats=("csv", "xlsx"))
+    assert len(started) == 1 and not started[0].started  # given no job…
+    assert not started[0].proc.is_alive() and not mp.active_children()  # …and ended
+    assert summary.ok == 5 and (tmp_path / "o" / "kehoach.xlsx").stat().st_size > 0
+
+
 def test_a_failing_workbook_process_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)
     # a pending table whose header does not match its file makes the writer fail
     real = batch._comparison_and_formats
 
-    def broken(outputs, formats):
+    def broken(outputs, formats, writer=None):
         outputs.comparison.long_header = lambda: ["nonsense"]
-        return real(outputs, formats)
+        return real(outputs, formats, writer)
     monkeypatch.setattr(batch, "_comparison_and_formats", broken)
     with pytest.raises(RuntimeError, match="workbook"):
         batch.run([str(RAW)], tmp_path / "o", formats=("csv", "xlsx"))
