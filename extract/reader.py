@@ -90,8 +90,9 @@ def read_plan(path: str | Path, doc_id: str | None = None, source_path: str | No
     path = Path(path)
     doc = Document(doc_id or path.stem, source_path or str(path))
     try:
-        doc.sha256 = sha256_of(path)
-        src = ingest.load(path)
+        data = path.read_bytes()  # read once: hashed, then decoded
+        doc.sha256 = hashlib.sha256(data).hexdigest()
+        src = ingest.load_bytes(data, path.suffix, name=path.name)
     except IngestError as e:
         doc.fail(str(e))
         return doc

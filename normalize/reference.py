@@ -71,6 +71,7 @@ class Reference:
         return [c for g in self.groups for c in [g.code] + [t.code for t in self.tasks_of(g.code)]]
 
 
+@lru_cache(maxsize=4096)  # pure, and asked for the same few symbols for every task
 def symbol_key(text: str) -> str:
     """Key under which symbols and names compare equal: ``977/QĐ-TTg``,
     ``977/QD-TTg`` and ``977/qđ-ttg`` (NFC or not) give the same key."""
