@@ -14,6 +14,7 @@ and pool workers; reported), and ``wait4`` rusage of the parent, whose
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import os
 import shutil
@@ -63,7 +64,11 @@ def snapshot(root: Path) -> dict[str, str]:
     code = root / "code"
     for pkg in ("extract", "normalize", "emit", "kehoach"):
         shutil.copytree(REPO / pkg, code / pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    return {**os.environ, "PYTHONPATH": str(code)}
+    # compiled as `pip install` compiles a package, so start-up is an installed kehoach's
+    compileall.compile_dir(code, quiet=1)
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def run_once(cmd: list[str], env: dict[str, str] | None = None) -> Run:

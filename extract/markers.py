@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from extract.datafile import load_yaml
 
-import yaml
 
 ROMAN = re.compile(r"^(?P<label>[IVXL]{1,6})\s*[.)/:–-]\s*(?P<rest>\S.*)$")
 ROMAN_PART = re.compile(r"^(?:PHẦN|Phần|MỤC|Mục)\s+(?P<label>[IVXL]{1,6}|\d{1,2})\s*[.:)–-]?\s*(?P<rest>\S.*)$")
@@ -110,7 +110,7 @@ def _fold(s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _field_regex() -> re.Pattern[str]:
-    data = yaml.safe_load(resources.files("extract").joinpath("data/fields.yaml").read_text("utf-8"))
+    data = load_yaml(resources.files("extract").joinpath("data/fields.yaml").read_text("utf-8"))
     heads = sorted(data["heads"], key=len, reverse=True)
     need_head = set(data.get("need_head", []))
     alts = []

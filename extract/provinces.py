@@ -15,9 +15,9 @@ from datetime import date
 from importlib import resources
 from typing import Iterator
 
-import yaml
 
 from .syllables import tone_key
+from extract.datafile import load_yaml
 
 __all__ = [
     "Province",
@@ -68,7 +68,7 @@ def _words_key(text: str) -> tuple[str, ...]:
 
 
 def _load_context() -> tuple[list[tuple[tuple[str, ...], str]], set[tuple[str, ...]]]:
-    raw = yaml.safe_load(
+    raw = load_yaml(
         resources.files("extract").joinpath("data/province_context.yaml").read_text("utf-8")
     )
     levels = [(_words_key(str(e["words"])), str(e["kind"])) for e in raw["level_words"]]
@@ -106,7 +106,7 @@ def _as_date(value: object) -> date | None:
 
 
 def _load() -> tuple[Province, ...]:
-    raw = yaml.safe_load(
+    raw = load_yaml(
         resources.files("extract").joinpath("data/provinces.yaml").read_text("utf-8")
     )
     nfc = lambda s: unicodedata.normalize("NFC", str(s))  # noqa: E731

@@ -16,8 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from itertools import groupby
 from typing import Iterable
+from extract.datafile import load_yaml
 
-import yaml
 
 __all__ = [
     "is_syllable",
@@ -61,7 +61,7 @@ class _Rules:
 
 
 def _load_rules() -> _Rules:
-    raw = yaml.safe_load(
+    raw = load_yaml(
         resources.files("extract").joinpath("data/syllables.yaml").read_text("utf-8")
     )
     def nfc(items: list[object]) -> list[str]:

@@ -35,11 +35,11 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 from rapidfuzz import fuzz, process
 
 from extract.model import Task
 from normalize.reference import Reference, load_reference
+from extract.datafile import load_yaml
 
 # Scores are 0-100 (rapidfuzz) internally, 0-1 on the task.
 FIT = 48.0  # below this nothing fits: the task is local (calibrated on tests/data/align_rewrites.jsonl)
@@ -58,7 +58,7 @@ _PUNCT = re.compile(r"[^\w\s-]|_")
 @lru_cache(maxsize=1)
 def _language() -> dict[str, Any]:
     path = resources.files("normalize").joinpath("data", "reference", "_text.yaml")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

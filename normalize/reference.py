@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
+from extract.datafile import load_yaml
 
-import yaml
 
 _SYMBOL = re.compile(r"\d+\s*/\s*[0-9A-Za-zĐđ]+(?:\s*-\s*[0-9A-Za-zĐđ]+)*")
 
@@ -125,7 +125,7 @@ def _catalogue() -> tuple[Reference, ...]:
         (f for f in _folder().iterdir() if f.name.endswith((".yaml", ".yml")) and not f.name.startswith("_")),
         key=lambda f: f.name,
     )
-    return tuple(parse_reference(yaml.safe_load(f.read_text(encoding="utf-8"))) for f in files)
+    return tuple(parse_reference(load_yaml(f.read_text(encoding="utf-8"))) for f in files)
 
 
 def available_references() -> list[str]:

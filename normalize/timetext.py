@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from extract.datafile import load_yaml
 
-import yaml
 
 _DASHES = re.compile("[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
 _NOISE = re.compile(r"[*_#`“”\"'‘’()\[\]{}<>|]+")
@@ -85,7 +85,7 @@ def _trailing(phrases: list[str], filler: list[str]) -> re.Pattern[str]:
 def vocabulary() -> Vocabulary:
     """The cue patterns of ``data/time_words.yaml``, compiled once per process."""
     source = resources.files("normalize").joinpath("data/time_words.yaml").read_text("utf-8")
-    words = yaml.safe_load(source)
+    words = load_yaml(source)
     freq = words["frequency"]
     filler = words["filler"]
     return Vocabulary(

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from extract.datafile import load_yaml
 
-import yaml
 
 STT, CONTENT, LEAD, SUPPORT, TIME, PRODUCTS, GROUP, NOTE = (
     "stt", "content", "lead", "support", "time", "products", "group", "note")
@@ -44,7 +44,7 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    data = yaml.safe_load(resources.files("extract").joinpath("data/fields.yaml").read_text("utf-8"))
+    data = load_yaml(resources.files("extract").joinpath("data/fields.yaml").read_text("utf-8"))
     heads = [fold(h) for h in data["heads"]]
     families = data["families"]
     out: list[tuple[str, tuple[str, ...]]] = []
