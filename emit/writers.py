@@ -72,7 +72,7 @@ class CsvTable:
 
     def write_clean(self, rows: list[list[str]]) -> None:
         """Rows of values that are already NFC text (from this package's own tables)."""
-        self._f.write("".join([csv_line([v if type(v) is str else _cell(v) for v in r]) for r in rows]))
+        self._f.write("".join([csv_line(_texts(r)) for r in rows]))
         self.rows += len(rows)
 
     def write_rendered(self, first: str, lines: list[str]) -> None:
@@ -102,6 +102,11 @@ def write_csv(path: Path, columns: list[str], rows: Iterable[dict]) -> int:
     return t.rows
 
 
+def _texts(values: Iterable) -> list[str]:
+    """Values as cell text (:func:`_cell`), strings passed through as they are."""
+    return [v if type(v) is str else _cell(v) for v in values]
+
+
 def _quoted(field: str) -> str:
     """One field as the csv module quotes it (QUOTE_MINIMAL, ``,``/``"``/CRLF)."""
     if '"' in field:
@@ -126,7 +131,7 @@ def render_rows(rows: Iterable[dict], columns: list[str]) -> list[str]:
     that the process writing the files only joins text, and a cached result is
     text ready to write."""
     rest = columns[1:]
-    out = [csv_line([v if type(v) is str else _cell(v) for v in map(r.get, rest)]) for r in rows]
+    out = [csv_line(_texts(map(r.get, rest))) for r in rows]
     if all(map(_is_nfc, out)):
         return out
     # NFC of a line is NFC of each field: the separators are ASCII

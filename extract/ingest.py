@@ -9,12 +9,12 @@ the same thing whatever the source format was.
 from __future__ import annotations
 
 import codecs
-from collections import Counter
 import io
 import os
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 from extract import legacy
@@ -265,14 +265,21 @@ _VIET_DROP = dict.fromkeys(map(ord, VIETNAMESE_LETTERS))  # …and all Vietnames
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
+def _letter_counts(text: str) -> tuple[int, int]:
+    """(Vietnamese letters, other non-ASCII letters and marks) of an NFC text."""
+    non_ascii = "".join(_NON_ASCII.findall(text))
+    rest = non_ascii.translate(_VIET_DROP)
+    return len(non_ascii) - len(rest), sum(1 for ch in rest if unicodedata.category(ch)[0] in "LM")
+
+
+def _purity(viet: int, other: int) -> float:
+    return viet / (viet + other) if viet + other else 0.0
+
+
 def vietnamese_purity(text: str) -> float:
     """Share of Vietnamese letters among the non-ASCII letters and marks of an NFC
     text: near 1 for Vietnamese, low for text decoded with the wrong code page."""
-    non_ascii = "".join(_NON_ASCII.findall(text))
-    rest = non_ascii.translate(_VIET_DROP)
-    viet = len(non_ascii) - len(rest)
-    other = sum(1 for ch in rest if unicodedata.category(ch)[0] in "LM")
-    return viet / (viet + other) if viet + other else 0.0
+    return _purity(*_letter_counts(text))
 
 
 def syllable_validity(text: str) -> float:
@@ -304,10 +311,10 @@ def reads_as_vietnamese(text: str) -> bool:
     """True when an NFC text has Vietnamese letters at the density of real
     Vietnamese (a few per hundred letters), hardly any other non-ASCII letter,
     and words shaped like Vietnamese syllables."""
-    letters = sum(map(str.isalpha, text))
-    non_ascii = "".join(_NON_ASCII.findall(text))
-    viet = len(non_ascii) - len(non_ascii.translate(_VIET_DROP))
-    return viet > 0 and viet >= 0.03 * letters and vietnamese_score(text) >= 0.85
+    viet, other = _letter_counts(text)
+    if not viet or viet < 0.03 * sum(map(str.isalpha, text)):
+        return False
+    return _purity(viet, other) * syllable_validity(text) >= 0.85  # vietnamese_score, counts reused
 
 
 def _check_not_binary(text: str) -> str:

@@ -10,8 +10,8 @@ words are Vietnamese syllables. Tables live in ``extract/data/legacy_*.tsv``.
 from __future__ import annotations
 
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 

@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from extract.datafile import load_yaml
+
+from .datafile import load_yaml
 
 
 ROMAN = re.compile(r"^(?P<label>[IVXL]{1,6})\s*[.)/:–-]\s*(?P<rest>\S.*)$")

@@ -15,9 +15,8 @@ from datetime import date
 from importlib import resources
 from typing import Iterator
 
-
+from .datafile import load_yaml
 from .syllables import tone_key
-from extract.datafile import load_yaml
 
 __all__ = [
     "Province",

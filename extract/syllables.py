@@ -16,7 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from itertools import groupby
 from typing import Iterable
-from extract.datafile import load_yaml
+
+from .datafile import load_yaml
 
 
 __all__ = [

@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from extract.datafile import load_yaml
 from extract.model import Task
 from normalize.reference import Reference, load_reference
-from extract.datafile import load_yaml
 
 # Scores are 0-100 (rapidfuzz) internally, 0-1 on the task.
 FIT = 48.0  # below this nothing fits: the task is local (calibrated on tests/data/align_rewrites.jsonl)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
 from extract.datafile import load_yaml
 
 
