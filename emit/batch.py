@@ -24,7 +24,7 @@ from normalize.pipeline import Pipeline
 from . import tables
 from .cache import ResultCache, decode_payload, pipeline_version
 from .comparison_stream import ComparisonBuilder
-from .engines import Config, failed_payload, make_engine, process_item
+from .engines import Config, failed_payload, make_engine
 from .inputs import InputFile, assign_ids, expand
 from .side import SideTables
 from .writers import CsvTable
@@ -185,8 +185,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
                     payload = _relabel(payload, item)
                     summary.cached += 1
                 else:
-                    if item.doc_id in cached:  # a damaged entry: processed again, here
-                        blob = process_item(item, config)
+                    if item.doc_id in cached:  # a damaged entry
+                        blob = _again(item, config, timeout)
                     else:
                         got, blob = next(results)
                         assert got is item
@@ -225,6 +225,16 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
             writer.stop()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _again(item: InputFile, config: Config, timeout: float | None) -> bytes:
+    """A document whose stored result is damaged, processed again in its own
+    worker under the run's ``timeout`` (rare: a pool of one for it)."""
+    eng = make_engine("local", config, 1, timeout, None, 1)
+    try:
+        return next(iter(eng.map([item])))[1]
+    finally:
+        eng.close()
 
 
 # Tables smaller than this get their workbook in this process: a second

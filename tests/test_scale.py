@@ -119,6 +119,24 @@ def test_timeout_stops_a_hung_worker(monkeypatch, tmp_path):
     assert summary.ok == 4 and summary.failed == 1
 
 
+def test_a_damaged_entry_is_processed_again_under_the_timeout(monkeypatch, tmp_path):
+    import hashlib
+    import sqlite3
+    cache = tmp_path / "cache.sqlite"
+    batch.run([str(RAW)], tmp_path / "o1", cache=cache, formats=("csv",))
+    hung = next(RAW.glob("001_*"))
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE results SET payload=? WHERE sha=?",
+                   (b"not a payload", hashlib.sha256(hung.read_bytes()).hexdigest()))
+    monkeypatch.setattr(engines, "process_item", _hang_on_001)
+    t0 = time.perf_counter()
+    again = batch.run([str(RAW)], tmp_path / "o2", cache=cache, timeout=3, formats=("csv",))
+    assert time.perf_counter() - t0 < 40
+    assert again.cached == 4 and again.failed == 1
+    docs = {r[0]: r for r in _table(tmp_path / "o2", "documents.csv")[1:]}
+    assert "timed out after 3s" in docs[hung.stem][3]
+
+
 def test_interrupted_run_leaves_complete_files(tmp_path):
     seen = []
 
