@@ -134,11 +134,14 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         steps: tuple[str, ...] | None = None, formats: tuple[str, ...] = ("csv", "xlsx"),
         engine: str = "local", workers: int | None = None, timeout: float | None = 300.0,
         scheduler: str | None = None, cache: str | Path | None = None, force: bool = False,
-        progress: Callable[[int], object] | None = None) -> RunSummary:
+        progress: Callable[[int], object] | None = None,
+        stage: Callable[[str], object] | None = None) -> RunSummary:
     """Process ``inputs`` (files, folders, globs) and write the tables to ``out_dir``.
 
     ``cache`` is an SQLite file of earlier results (None: no cache); with
-    ``force`` every file is processed again.
+    ``force`` every file is processed again. ``progress`` is told of each
+    document done; ``stage`` of what follows the documents (the comparison and
+    the workbook, which take a while on an archive).
     """
     start = time.perf_counter()
     out = Path(out_dir)
@@ -215,6 +218,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         if summary.interrupted:  # the comparison needs every document
             outputs.comparison.close()
             return summary
+        if stage:
+            stage(tail_label(formats))
         summary.files += _comparison_and_formats(outputs, formats, writer)
         if store:
             store.record_run(out, key, summary.counts(), summary.files)
@@ -225,6 +230,12 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
             writer.stop()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def tail_label(formats: tuple[str, ...]) -> str:
+    """What a run writes once every document is read: ``writing the comparison, kehoach.xlsx``."""
+    names = {"xlsx": "kehoach.xlsx", "parquet": "Parquet"}
+    return "writing " + ", ".join(["the comparison"] + [names[f] for f in formats if f in names])
 
 
 def _again(item: InputFile, config: Config, timeout: float | None) -> bytes:

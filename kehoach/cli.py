@@ -70,7 +70,8 @@ def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, 
         summary = batch.run(list(inputs), out_dir, aliases=aliases,
                             formats=tuple(dict.fromkeys(("csv", "xlsx") + tuple(formats))),
                             engine=engine, workers=workers, timeout=timeout, scheduler=scheduler,
-                            cache=cache, force=force, progress=bar.update if bar else None)
+                            cache=cache, force=force, progress=bar.update if bar else None,
+                            stage=bar.set_postfix_str if bar else None)
     except KeyboardInterrupt:  # after the documents: while writing the comparison or the workbook
         click.echo("interrupted while writing the comparison or the workbook: the tables already "
                    "written are complete, the others keep their earlier version, if any", err=True)

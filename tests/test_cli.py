@@ -53,6 +53,15 @@ def test_run_then_evaluate_with_thresholds(tmp_path):
     assert res.exit_code != 0 and "documents.csv" in res.output
 
 
+def test_the_progress_bar_says_what_follows_the_documents(tmp_path):
+    result = CliRunner().invoke(main, ["run", str(RAW), "-o", str(tmp_path / "out"), "--no-cache",
+                                       "--format", "parquet"])
+    assert result.exit_code == 0, result.output
+    assert "5/5" in result.stderr
+    assert "writing the comparison, kehoach.xlsx, Parquet" in result.stderr
+    assert "5 documents: 5 ok" in result.stdout and "writing" not in result.stdout
+
+
 def test_run_without_inputs_explains():
     res = CliRunner().invoke(main, ["run"])
     assert res.exit_code == 2 and "INPUTS" in res.output

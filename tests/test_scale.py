@@ -137,6 +137,13 @@ def test_a_damaged_entry_is_processed_again_under_the_timeout(monkeypatch, tmp_p
     assert "timed out after 3s" in docs[hung.stem][3]
 
 
+def test_the_stage_after_the_documents_is_announced_once_they_are_done(tmp_path):
+    events = []
+    batch.run([str(RAW)], tmp_path, engine="serial", formats=("csv",), progress=events.append,
+              stage=events.append)
+    assert events == [1] * 5 + ["writing the comparison"]
+
+
 def test_interrupted_run_leaves_complete_files(tmp_path):
     seen = []
 
