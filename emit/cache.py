@@ -11,6 +11,7 @@ import hashlib
 import json
 import marshal
 import sqlite3
+import stat
 import sys
 import zlib
 from functools import lru_cache
@@ -99,7 +100,11 @@ class ResultCache:
                         (str(out.resolve()), key, json.dumps(summary), json.dumps(stats)))
 
     def sha_for(self, path: Path) -> str:
+        """The file's sha256, hashed again only when its size or mtime changed;
+        OSError for what cannot be hashed (a named pipe or a device never ends)."""
         st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"not a regular file: {path}")
         key = str(path.resolve())
         row = self.db.execute("SELECT size, mtime, sha FROM files WHERE path=?", (key,)).fetchone()
         if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from pathlib import Path
 
 from . import cleanup, header, ingest, structure, tables
@@ -21,6 +22,20 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def special_file(mode: int) -> str | None:
+    """What a file of ``mode`` (``os.stat``) is when it is not a regular file, whose
+    reading would never end (a named pipe, a device) or fail (a socket); else None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def tail_start(paras: list[Paragraph], start: int) -> int:
@@ -90,6 +105,10 @@ def read_plan(path: str | Path, doc_id: str | None = None, source_path: str | No
     path = Path(path)
     doc = Document(doc_id or path.stem, source_path or str(path))
     try:
+        special = special_file(path.stat().st_mode)
+        if special:
+            doc.fail(f"not a regular file: {special}")
+            return doc
         data = path.read_bytes()  # read once: hashed, then decoded
         doc.sha256 = hashlib.sha256(data).hexdigest()
         src = ingest.load_bytes(data, path.suffix, name=path.name)

@@ -76,3 +76,26 @@ def test_same_stem_gets_a_suffix_in_path_order(tmp_path):
     docs = _docs(tmp_path / "out")
     assert docs["plan"]["source_path"].endswith(os.path.join("a", "plan.txt"))
     assert docs["plan~2"]["source_path"].endswith(os.path.join("b", "plan.txt"))
+
+
+def test_pipes_devices_and_broken_links_are_failed_rows_not_a_hang(tmp_path):
+    import subprocess
+    import sys
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(SEED, encoding="utf-8")
+    os.mkfifo(src / "pipe.txt")  # reading it would wait for a writer forever
+    (src / "zero.txt").symlink_to("/dev/zero")  # reading it would never end
+    (src / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    for cache in ([], ["--no-cache"]):  # hashed for the cache, or only read by a worker
+        out = tmp_path / f"out{len(cache)}"
+        # in a process of its own, so that a hang is a failure, not a stuck suite
+        run = subprocess.run([sys.executable, "-m", "kehoach", "run", str(src), "-o", str(out), "--no-progress",
+                              "--format", "csv", *cache], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        docs = _docs(out)
+        assert set(docs) == {"good", "pipe", "zero", "gone"}
+        assert docs["good"]["status"] == "ok" and "3 failed" in run.stdout
+        assert docs["pipe"]["error"] == "not a regular file: a named pipe"
+        assert docs["zero"]["error"] == "not a regular file: a device"
+        assert docs["gone"]["error"].startswith("cannot read file")
