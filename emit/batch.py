@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from extract.model import Document
-from extract.reader import read_plan
+from extract.reader import path_text, read_plan
 from normalize.pipeline import Pipeline
 
 from . import tables
@@ -56,13 +56,13 @@ class RunSummary:
         if self.up_to_date:
             return (f"{self.documents} documents unchanged ({self.ok} ok, {self.partial} partial, "
                     f"{self.failed} failed; {self.tasks} tasks, {self.mentions} mentions): outputs up to "
-                    f"date, nothing rewritten ({self.seconds:.1f}s; --force rebuilds) → {self.out_dir}")
+                    f"date, nothing rewritten ({self.seconds:.1f}s; --force rebuilds) → {path_text(self.out_dir)}")
         extra = f", {self.times_unread} times unread" if self.times_unread else ""
         extra += f", {self.cached} from cache" if self.cached else ""
         head = "interrupted after " if self.interrupted else ""
         return (f"{head}{self.documents} documents: {self.ok} ok, {self.partial} partial, "
                 f"{self.failed} failed; {self.tasks} tasks, {self.mentions} mentions{extra} "
-                f"in {self.seconds:.1f}s ({rate:.0f} docs/s) → {self.out_dir}")
+                f"in {self.seconds:.1f}s ({rate:.0f} docs/s) → {path_text(self.out_dir)}")
 
 
 def process(item: InputFile, pipeline: Pipeline) -> Document:
@@ -145,6 +145,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     """
     start = time.perf_counter()
     out = Path(out_dir)
+    check_out_dir(out)
     files, missing = expand(inputs)
     items = assign_ids(files)
     config = Config(aliases=str(aliases) if aliases else None, steps=tuple(steps) if steps else None)
@@ -230,6 +231,14 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
             writer.stop()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def check_out_dir(out: Path) -> None:
+    """ValueError for an output folder whose path is not UTF-8: Arrow and the
+    workbook writer open files by UTF-8 names only (input names need not be)."""
+    resolved = Path(out).resolve()
+    if path_text(resolved) != str(resolved):
+        raise ValueError(f"the output folder's path is not valid UTF-8 ({path_text(resolved)}): choose another")
 
 
 def tail_label(formats: tuple[str, ...]) -> str:
@@ -325,7 +334,7 @@ def _run_key(store: ResultCache, out: Path, items: list[InputFile], shas: dict[s
              missing: list[str], formats: tuple[str, ...]) -> str:
     """What a run's outputs depend on: the pipeline version, the formats, the
     output folder and every input's id, path and content."""
-    parts = [store.version, sorted(formats), str(out.resolve()), missing,
+    parts = [store.version, sorted(formats), path_text(out.resolve()), missing,
              [(i.doc_id, i.source_path, shas.get(i.doc_id, "")) for i in items]]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from extract.reader import path_text
 from extract.reader import sha256_of as file_sha256
 
 PACKAGES = ("extract", "normalize", "emit")
@@ -76,7 +77,7 @@ class ResultCache:
         same ``key`` (inputs, their contents, version, formats) and its output
         files are still as it left them (size and mtime); else ``None``."""
         row = self.db.execute("SELECT key, summary, files FROM runs WHERE out=?",
-                              (str(out.resolve()),)).fetchone()
+                              (path_text(out.resolve()),)).fetchone()
         if not row or row[0] != key:
             return None
         for name, size, mtime in json.loads(row[2]):
@@ -95,9 +96,9 @@ class ResultCache:
                 st = f.stat()
             except OSError:
                 continue
-            stats.append((str(f.relative_to(out)) if f.is_relative_to(out) else str(f), st.st_size, st.st_mtime_ns))
+            stats.append((path_text(f.relative_to(out) if f.is_relative_to(out) else f), st.st_size, st.st_mtime_ns))
         self.db.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?)",
-                        (str(out.resolve()), key, json.dumps(summary), json.dumps(stats)))
+                        (path_text(out.resolve()), key, json.dumps(summary), json.dumps(stats)))
 
     def sha_for(self, path: Path) -> str:
         """The file's sha256, hashed again only when its size or mtime changed;
@@ -105,7 +106,7 @@ class ResultCache:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
             raise OSError(f"not a regular file: {path}")
-        key = str(path.resolve())
+        key = path_text(path.resolve())
         row = self.db.execute("SELECT size, mtime, sha FROM files WHERE path=?", (key,)).fetchone()
         if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
             return row[2]

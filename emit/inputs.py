@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.reader import path_text
+
 _GLOB_CHARS = set("*?[")
 _SKIP_PREFIXES = (".", "~$")
 
@@ -13,7 +15,7 @@ _SKIP_PREFIXES = (".", "~$")
 @dataclass(frozen=True)
 class InputFile:
     path: Path          # where to read it
-    source_path: str    # as the user gave it (or found under a folder they gave)
+    source_path: str    # as the user gave it (or found under a folder they gave), as text
     doc_id: str
 
 
@@ -54,8 +56,8 @@ def expand(inputs: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
         key = str(path.resolve())
         if key not in seen:
             seen.add(key)
-            unique.append((path, src))
-    return unique, missing
+            unique.append((path, path_text(src)))
+    return unique, [path_text(m) for m in missing]
 
 
 def assign_ids(files: list[tuple[Path, str]]) -> list[InputFile]:
@@ -65,7 +67,7 @@ def assign_ids(files: list[tuple[Path, str]]) -> list[InputFile]:
     counts: dict[str, int] = {}
     ids: dict[str, str] = {}
     for path, _ in ordered:
-        stem = path.stem
+        stem = path_text(path.stem)
         counts[stem] = counts.get(stem, 0) + 1
         ids[str(path.resolve())] = stem if counts[stem] == 1 else f"{stem}~{counts[stem]}"
     return [InputFile(path, src, ids[str(path.resolve())]) for path, src in files]

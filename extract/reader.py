@@ -24,6 +24,23 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def path_text(path: str | Path) -> str:
+    """A path as text that any file can hold: the bytes of a name that are not
+    UTF-8 (an old archive's name in a legacy code page, which Python keeps as
+    lone surrogates) as ``\\xNN`` escapes, the rest unchanged."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape" if _only_escapes(text) else "surrogatepass") \
+                   .decode("utf-8", "backslashreplace")
+
+
+def _only_escapes(text: str) -> bool:
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
+
+
 def special_file(mode: int) -> str | None:
     """What a file of ``mode`` (``os.stat``) is when it is not a regular file, whose
     reading would never end (a named pipe, a device) or fail (a socket); else None."""
@@ -103,7 +120,7 @@ def _period_sentences(root: structure.Node) -> list[str]:
 def read_plan(path: str | Path, doc_id: str | None = None, source_path: str | None = None) -> Document:
     """Read one plan. Never raises for bad input: the Document says why."""
     path = Path(path)
-    doc = Document(doc_id or path.stem, source_path or str(path))
+    doc = Document(doc_id or path_text(path.stem), source_path or path_text(path))
     try:
         special = special_file(path.stat().st_mode)
         if special:

@@ -23,9 +23,17 @@ def main() -> None:
     """
 
 
+def _out_dir(ctx, param, value):
+    try:
+        batch.check_out_dir(Path(value))
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+    return value
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--out", "out_dir", default="data/out", show_default=True,
+@click.option("-o", "--out", "out_dir", default="data/out", show_default=True, callback=_out_dir,
               type=click.Path(file_okay=False), help="Folder for the output tables.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["csv", "xlsx", "parquet"]),
               help="Also write this format; CSV and kehoach.xlsx are always written.")

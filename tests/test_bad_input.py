@@ -99,3 +99,33 @@ def test_pipes_devices_and_broken_links_are_failed_rows_not_a_hang(tmp_path):
         assert docs["pipe"]["error"] == "not a regular file: a named pipe"
         assert docs["zero"]["error"] == "not a regular file: a device"
         assert docs["gone"]["error"].startswith("cannot read file")
+
+
+def test_file_names_that_are_not_utf8_are_kept_as_escapes(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    legacy = os.fsdecode(b"K\xea ho\xb9ch.txt")  # a name written in a Windows code page
+    (src / legacy).write_text(SEED, encoding="utf-8")
+    (src / "two\nlines.txt").write_text(SEED, encoding="utf-8")
+    cache = tmp_path / "cache.sqlite"
+    first = batch.run([str(src)], tmp_path / "out", cache=cache, formats=("csv", "xlsx"))
+    again = batch.run([str(src)], tmp_path / "out", cache=cache, formats=("csv", "xlsx"))
+    assert first.ok == 2 and again.up_to_date
+    docs = _docs(tmp_path / "out")
+    assert set(docs) == {"K\\xea ho\\xb9ch", "two\nlines"}
+    assert docs["K\\xea ho\\xb9ch"]["source_path"] == str(src / "K\\xea ho\\xb9ch.txt")
+    assert all(d["status"] == "ok" for d in docs.values())
+
+
+def test_an_output_folder_that_is_not_utf8_is_refused_up_front(tmp_path):
+    out = tmp_path / os.fsdecode(b"k\xeat qu\xb8")
+    res = CliRunner().invoke(main, ["run", str(ROOT / "data" / "raw"), "-o", str(out), "--no-progress"])
+    assert res.exit_code == 2 and "not valid UTF-8" in res.output and "\\xea" in res.output
+    assert not out.exists()
+
+
+def test_path_text_escapes_only_what_is_not_utf8():
+    from extract.reader import path_text
+    assert path_text("data/Kế hoạch.txt") == "data/Kế hoạch.txt"
+    assert path_text(os.fsdecode(b"K\xea ho\xb9ch")) == "K\\xea ho\\xb9ch"
+    assert path_text(Path(os.fsdecode(b"a/\xff"))) == "a/\\xff"
