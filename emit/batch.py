@@ -56,13 +56,13 @@ class RunSummary:
         if self.up_to_date:
             return (f"{self.documents} documents unchanged ({self.ok} ok, {self.partial} partial, "
                     f"{self.failed} failed; {self.tasks} tasks, {self.mentions} mentions): outputs up to "
-                    f"date, nothing rewritten ({self.seconds:.1f}s; --force rebuilds) → {path_text(self.out_dir)}")
+                    f"date, nothing rewritten ({self.seconds:.1f}s; --force rebuilds) → {self.out_dir}")
         extra = f", {self.times_unread} times unread" if self.times_unread else ""
         extra += f", {self.cached} from cache" if self.cached else ""
         head = "interrupted after " if self.interrupted else ""
         return (f"{head}{self.documents} documents: {self.ok} ok, {self.partial} partial, "
                 f"{self.failed} failed; {self.tasks} tasks, {self.mentions} mentions{extra} "
-                f"in {self.seconds:.1f}s ({rate:.0f} docs/s) → {path_text(self.out_dir)}")
+                f"in {self.seconds:.1f}s ({rate:.0f} docs/s) → {self.out_dir}")
 
 
 def process(item: InputFile, pipeline: Pipeline) -> Document:
@@ -334,7 +334,7 @@ def _run_key(store: ResultCache, out: Path, items: list[InputFile], shas: dict[s
              missing: list[str], formats: tuple[str, ...]) -> str:
     """What a run's outputs depend on: the pipeline version, the formats, the
     output folder and every input's id, path and content."""
-    parts = [store.version, sorted(formats), path_text(out.resolve()), missing,
+    parts = [store.version, sorted(formats), str(out.resolve()), missing,
              [(i.doc_id, i.source_path, shas.get(i.doc_id, "")) for i in items]]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 

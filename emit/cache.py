@@ -11,14 +11,13 @@ import hashlib
 import json
 import marshal
 import sqlite3
-import stat
 import sys
 import zlib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from extract.reader import path_text
+from extract.reader import path_text, special_file
 from extract.reader import sha256_of as file_sha256
 
 PACKAGES = ("extract", "normalize", "emit")
@@ -77,7 +76,7 @@ class ResultCache:
         same ``key`` (inputs, their contents, version, formats) and its output
         files are still as it left them (size and mtime); else ``None``."""
         row = self.db.execute("SELECT key, summary, files FROM runs WHERE out=?",
-                              (path_text(out.resolve()),)).fetchone()
+                              (str(out.resolve()),)).fetchone()
         if not row or row[0] != key:
             return None
         for name, size, mtime in json.loads(row[2]):
@@ -96,15 +95,15 @@ class ResultCache:
                 st = f.stat()
             except OSError:
                 continue
-            stats.append((path_text(f.relative_to(out) if f.is_relative_to(out) else f), st.st_size, st.st_mtime_ns))
+            stats.append((str(f.relative_to(out)) if f.is_relative_to(out) else str(f), st.st_size, st.st_mtime_ns))
         self.db.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?)",
-                        (path_text(out.resolve()), key, json.dumps(summary), json.dumps(stats)))
+                        (str(out.resolve()), key, json.dumps(summary), json.dumps(stats)))
 
     def sha_for(self, path: Path) -> str:
         """The file's sha256, hashed again only when its size or mtime changed;
         OSError for what cannot be hashed (a named pipe or a device never ends)."""
         st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
+        if special_file(st.st_mode):
             raise OSError(f"not a regular file: {path}")
         key = path_text(path.resolve())
         row = self.db.execute("SELECT size, mtime, sha FROM files WHERE path=?", (key,)).fetchone()

@@ -29,16 +29,11 @@ def path_text(path: str | Path) -> str:
     UTF-8 (an old archive's name in a legacy code page, which Python keeps as
     lone surrogates) as ``\\xNN`` escapes, the rest unchanged."""
     text = str(path)
-    try:
-        text.encode("utf-8")
-        return text
+    try:  # lone surrogates other than surrogateescape's (never from a file system) as their code points
+        raw = text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape" if _only_escapes(text) else "surrogatepass") \
-                   .decode("utf-8", "backslashreplace")
-
-
-def _only_escapes(text: str) -> bool:
-    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def special_file(mode: int) -> str | None:
