@@ -99,6 +99,7 @@ def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, 
 @click.option("--fields/--no-fields", default=True, help="Show each task's lead, support and time.")
 def show(file, fields):
     """Print one document's header and task tree, for a quick look.
+    Exits 1 when the file cannot be read as a plan (the reason is printed).
 
     \b
     Example:
@@ -112,6 +113,8 @@ def show(file, fields):
     if doc.status != "failed":
         Pipeline()(doc)
     click.echo(render_document(doc, fields=fields))
+    if doc.status == "failed":
+        raise SystemExit(1)
 
 
 @main.command()

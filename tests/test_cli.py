@@ -33,6 +33,14 @@ def test_show_prints_header_and_task_tree():
     assert "Quý IV năm 2026" in res.output
 
 
+def test_show_of_an_unreadable_file_prints_why_and_exits_1(tmp_path):
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(bytes(range(256)) * 8)
+    res = CliRunner().invoke(main, ["show", str(bad)])
+    assert res.exit_code == 1
+    assert "[failed]" in res.output and "binary file" in res.output
+
+
 def test_run_then_evaluate_with_thresholds(tmp_path):
     runner = CliRunner()
     out = tmp_path / "out"
