@@ -10,6 +10,7 @@ extract.legacy (and of viparse, when installed) on every seed and encoding.
 from __future__ import annotations
 
 import csv
+import functools
 import shutil
 import unicodedata
 from pathlib import Path
@@ -22,6 +23,8 @@ from formats import (
     vni_bytes,
     windows_1258_form,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract import legacy
 from extract.ingest import load_bytes
@@ -150,6 +153,54 @@ def test_unicode_and_windows_1258_vietnamese_are_not_legacy(tmp_path):
 def test_a_short_line_is_not_judged():
     """Two words prove nothing: detection declines rather than guess."""
     assert legacy.detect(vni_bytes("Sở Tư")) is None
+
+
+def _whole_share(sample: bytes, encoding: str) -> float | None:
+    """What :func:`legacy._vietnamese_share` must give: the whole sample judged at once."""
+    share, count = legacy.syllable_share(legacy._decode_letters(sample, encoding))
+    return share if count >= legacy.MIN_WORDS and share >= legacy.MIN_SYLLABLE_SHARE else None
+
+
+def _samples() -> list[bytes]:
+    texts = [seed_text(seed) for seed in SEEDS]
+    forms = [legacy_bytes(t, e) for t in texts for e in LEGACY_ENCODINGS]
+    forms += [windows_1258_form(t).encode("cp1258") for t in texts]
+    forms += [FRENCH.encode("cp1252") * 40, bytes(range(256)) * 40]
+    # mixed files: the first half in one encoding, the rest in another
+    forms += [a[:legacy.SAMPLE_BYTES // 2] + b for a, b in zip(forms, forms[7:] + forms[:7])]
+    return [f[:legacy.SAMPLE_BYTES] for f in forms]
+
+
+@needs_iconv
+def test_judging_by_halves_equals_judging_the_whole_sample(monkeypatch):
+    samples = _samples()
+    for sample in samples:
+        for encoding in legacy.ENCODINGS:
+            assert legacy._vietnamese_share(sample, encoding) == _whole_share(sample, encoding)
+    # and a Windows-1258 plan is refused by every table on its first half alone
+    decoded: list[int] = []
+    real = legacy._decode_letters
+    monkeypatch.setattr(legacy, "_decode_letters", lambda data, enc: decoded.append(len(data)) or real(data, enc))
+    cp1258 = windows_1258_form(seed_text(SEEDS[0])).encode("cp1258")[:legacy.SAMPLE_BYTES]
+    assert all(legacy._vietnamese_share(cp1258, e) is None for e in legacy.ENCODINGS)
+    assert len(decoded) == 3 and max(decoded) <= legacy.SAMPLE_BYTES // 2
+
+
+@functools.cache
+def _line_pool() -> list[bytes]:
+    """Lines of the seeds in every encoding, the Windows-1258 form among them."""
+    return [ln for sample in _samples()[:len(SEEDS) * (len(LEGACY_ENCODINGS) + 1)]
+            for ln in sample.split(b"\n") if ln.strip()]
+
+
+@needs_iconv
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0), min_size=1, max_size=120), st.binary(max_size=64))
+def test_judging_by_halves_equals_judging_the_whole_of_shuffled_lines(picks, noise):
+    pool = _line_pool()
+    sample = (b"\n".join(pool[i % len(pool)] for i in picks) + noise)[:legacy.SAMPLE_BYTES]
+    for encoding in legacy.ENCODINGS:
+        assert legacy._vietnamese_share(sample, encoding) == _whole_share(sample, encoding)
 
 
 def test_vni_letters_viparse_misses():

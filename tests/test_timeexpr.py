@@ -399,3 +399,27 @@ def test_find_plan_period_skips_cited_acts_and_dates() -> None:
     assert find_plan_period(text) == (date(2025, 1, 1), date(2025, 12, 31))
     assert find_plan_period("Thời gian thực hiện: Thường xuyên.") == (None, None)
     assert find_plan_period("") == (None, None)
+
+
+_PERIOD_ALPHABET = "thờigianđoạnừếămTHỜIGIANĐOẠNỪẾĂMİı 0123456789.,\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["thời gian", "GIAI ĐOẠN", "Từ năm", "đến NĂM", "năm 2025", "anăm 2025",
+                                 "năm", " ", "THİ", "gİai", "gıan"]) | st.text(_PERIOD_ALPHABET, max_size=12),
+                max_size=8).map("".join))
+def test_period_sentence_test_equals_its_regex(text: str) -> None:
+    from extract.reader import _PERIOD_WORDS, _names_a_period
+    assert _names_a_period(text) == bool(_PERIOD_WORDS.search(text)), text
+
+
+def test_period_sentence_test_equals_its_regex_on_the_sample_lines() -> None:
+    from extract.reader import _PERIOD_WORDS, _names_a_period
+    lines = [ln for path in sorted((ROOT / "data" / "raw").glob("*.txt"))
+             for ln in path.read_text("utf-8").splitlines()]
+    hits = 0
+    for ln in lines + [ln.upper() for ln in lines]:
+        want = bool(_PERIOD_WORDS.search(ln))
+        hits += want
+        assert _names_a_period(ln) == want, ln
+    assert hits > 50
