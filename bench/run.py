@@ -117,6 +117,31 @@ def bench(n: int, root: Path, seed: int, extra: list[str], env: dict[str, str] |
     return {"n": n, "mb": size / 1e6, "cold": cold, "warm": warm, "grown": grown}
 
 
+def processor() -> str:
+    """The processor's model name, as /proc/cpuinfo gives it (Linux), else the platform's."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+    return platform.processor() or platform.machine()
+
+
+def yardstick() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): machines of the same
+    kind and name differ by up to 2× in speed, and every figure here scales with it."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i * i
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000], help="corpus sizes")
@@ -131,7 +156,9 @@ def main(argv: list[str] | None = None) -> None:
     root = args.keep or Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     env = None if args.live else snapshot(Path(tempfile.mkdtemp(prefix="code-", dir=root)))
-    print(f"{os.cpu_count()} cores; kehoach run CORPUS -o OUT --no-progress {' '.join(extra)}".rstrip())
+    print(f"{os.cpu_count()} cores, {processor()}; yardstick {yardstick():.3f} s (a pure-Python loop: "
+          "lower is faster)")
+    print(f"kehoach run CORPUS -o OUT --no-progress {' '.join(extra)}".rstrip())
     print(f"{'N':>7} {'MB':>6} {'docs/s':>7} {'MB/s':>5} {'wall s':>7} {'CPU s':>7} "
           f"{'peak RSS MB':>11} {'(rusage)':>8} {'warm s':>6} {'warm RSS':>8} {'+1 s':>6} {'+1 RSS':>6}")
     results = []
