@@ -59,7 +59,7 @@ _LOWER_VIET = (
 VIETNAMESE_LETTERS = frozenset(_LOWER_VIET + _LOWER_VIET.upper())
 """The precomposed (NFC) letters of the Vietnamese alphabet outside ASCII."""
 
-_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x85\u2028\u2029]")
+_LINE_BREAKS = re.compile("[\r\x0b\x85\u2028\u2029]")  # after CRLF → LF: a class alone scans fast
 _DROP = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")
 
@@ -329,6 +329,8 @@ def _check_not_binary(text: str) -> str:
 def clean_text(text: str) -> str:
     """NFC, ``\\n`` line ends, no leading BOM, no control characters other than
     ``\\n``, ``\\t`` and the ``\\f`` page separator."""
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
     text = _LINE_BREAKS.sub("\n", text)
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import stat
 import sys
 import unicodedata
@@ -19,9 +20,11 @@ from formats import (
     write_scanned_pdf,
     write_text,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract.docx_reader import DOC_CONVERTER_MISSING, format_number
-from extract.ingest import load, reads_as_vietnamese
+from extract.ingest import clean_text, load, reads_as_vietnamese
 from extract.model import IngestError
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -503,3 +506,13 @@ def test_content_decides_over_extension(tmp_path):
     (tmp_path / "really_docx.doc").write_bytes(docx_bytes)
     assert load(tmp_path / "really_pdf.txt").kind == "pdf"
     assert load(tmp_path / "really_docx.doc").kind == "docx"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("\r\n\x0b\x85\u2028\u2029\ufeff\x00\x1f\tao\u0301", max_size=40))
+def test_line_ends_become_one_newline_each(text):
+    """CRLF is one line end, every other break character one too, whatever they neighbour."""
+    want = re.sub("\r\n|[\r\x0b\x85\u2028\u2029]", "\n", text)
+    want = unicodedata.normalize("NFC", re.sub("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]", "",
+                                               want[1:] if want.startswith("\ufeff") else want))
+    assert clean_text(text) == want
