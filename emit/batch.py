@@ -144,6 +144,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     the workbook, which take a while on an archive).
     """
     start = time.perf_counter()
+    _refuse_inside_writer()
     out = Path(out_dir)
     check_out_dir(out)
     files, missing = expand(inputs)
@@ -233,6 +234,19 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     return summary
 
 
+def _refuse_inside_writer() -> None:
+    """The workbook process is spawned, so it imports the script that started
+    the batch; a script that runs a batch at import would start another batch
+    there, on the same cache and files."""
+    import multiprocessing as mp
+
+    from .workbook import WRITER_NAME
+    if mp.current_process().name == WRITER_NAME:
+        raise RuntimeError("kehoach's workbook process imported the script that started the batch, "
+                           "and the script runs a batch when imported: put that call under "
+                           "`if __name__ == \"__main__\":` (the batch is being finished without this process)")
+
+
 def check_out_dir(out: Path) -> None:
     """ValueError for an output folder whose path is not UTF-8: Arrow and the
     workbook writer open files by UTF-8 names only (input names need not be)."""
@@ -298,11 +312,18 @@ def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...], writer=
     if writer is None:
         files = outputs.write_comparison()
         return files + (write_formats(outputs.out, extra) if extra else [])
+    from .workbook import WriterGone
+    files = None
     try:
         writer.start(extra, outputs.comparison.pending_tables())
         files = outputs.write_comparison()
         writer.release()
         return files + writer.join()
+    except WriterGone:  # it never started, or was killed: none of its files is left, write them here
+        writer.stop()
+        if files is None:
+            files = outputs.write_comparison()
+        return files + write_formats(outputs.out, extra)
     finally:
         writer.stop()
 

@@ -252,6 +252,14 @@ def _child(out: str, jobs, ready, conn) -> None:
         conn.close()
 
 
+WRITER_NAME = "kehoach-formats"
+"""The name of the process :class:`FormatsProcess` starts."""
+
+
+class WriterGone(RuntimeError):
+    """The workbook process ended without a word (killed, or it could not start)."""
+
+
 class FormatsProcess:
     """:func:`write_formats` in a fresh process (spawned: it shares none of the
     batch's memory). Started early, it imports its libraries while the batch
@@ -268,13 +276,17 @@ class FormatsProcess:
         self.out = Path(out)
         self.started = False
         self.proc = ctx.Process(target=_child, args=(str(out), job_conn, self.ready, child_conn),
-                                name="kehoach-formats", daemon=True)
+                                name=WRITER_NAME, daemon=True)
         self.proc.start()
         child_conn.close()
         job_conn.close()
 
     def start(self, formats: tuple[str, ...], pending: dict[str, tuple[list[str], int]]) -> None:
-        self._jobs.send((formats, pending))
+        try:
+            self._jobs.send((formats, pending))
+        except OSError:  # BrokenPipeError: the process has ended
+            self.proc.join()
+            raise WriterGone(f"the workbook writer stopped (exit code {self.proc.exitcode})") from None
         self.started = True
 
     def release(self) -> None:
@@ -285,7 +297,7 @@ class FormatsProcess:
             status, value = self._conn.recv()
         except EOFError:
             self.proc.join()
-            raise RuntimeError(f"the workbook writer stopped (exit code {self.proc.exitcode})") from None
+            raise WriterGone(f"the workbook writer stopped (exit code {self.proc.exitcode})") from None
         self.proc.join()
         if status != "ok":
             raise RuntimeError(f"writing the workbook failed: {value}")
@@ -297,8 +309,8 @@ class FormatsProcess:
         self._jobs.close()
         if self.proc.is_alive():
             self.proc.terminate()
-            self.proc.join()
+        self.proc.join()
+        if self.started:  # stopped here or killed: its temporary files stay behind
             for tmp in self.out.glob(".*.tmp"):
                 if tmp.name.startswith((".kehoach.xlsx.", *(f".{n}.parquet." for n in TABLE_ORDER))):
                     tmp.unlink(missing_ok=True)
-        self.proc.join()

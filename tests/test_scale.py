@@ -245,3 +245,43 @@ def test_batch_inside_a_daemonic_process_writes_the_workbook_itself(tmp_path, mo
     monkeypatch.setattr(workbook, "FormatsProcess", refuse)
     summary = batch.run([str(RAW)], tmp_path / "o", formats=("csv", "xlsx"))
     assert summary.ok == 5 and (tmp_path / "o" / "kehoach.xlsx").stat().st_size > 0
+
+
+def test_a_script_without_a_main_guard_still_gets_its_workbook(tmp_path):
+    """The spawned workbook process imports the script again; the batch it would
+    start there is refused with the fix, and the script's own batch writes the
+    workbook itself."""
+    import subprocess
+    import sys
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from emit import batch\n"
+        "batch.FORMATS_PROCESS_DOCS = batch.FORMATS_PROCESS_BYTES = 0\n"
+        f"s = batch.run([{str(RAW)!r}], {str(tmp_path / 'o')!r}, cache={str(tmp_path / 'c.sqlite')!r})\n"
+        "print('ok', s.ok)\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().endswith("ok 5")
+    assert 'if __name__ == "__main__":' in res.stderr
+    assert (tmp_path / "o" / "kehoach.xlsx").stat().st_size > 0
+    assert not list((tmp_path / "o").glob(".*.tmp"))
+
+
+def test_a_workbook_process_killed_midway_leaves_the_batch_to_write_it(tmp_path, monkeypatch):
+    import os
+    import signal
+    from emit import workbook
+    monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)
+    real_start = workbook.FormatsProcess.start
+
+    def start_then_die(self, formats, pending):
+        real_start(self, formats, pending)
+        os.kill(self.proc.pid, signal.SIGKILL)  # as the kernel's OOM killer would
+        self.proc.join()
+    monkeypatch.setattr(workbook.FormatsProcess, "start", start_then_die)
+    summary = batch.run([str(RAW)], tmp_path / "o", formats=("csv", "xlsx", "parquet"))
+    here = batch.run([str(RAW)], tmp_path / "here", formats=("csv", "xlsx", "parquet"))
+    assert summary.counts() == here.counts()
+    assert _sheets(tmp_path / "o" / "kehoach.xlsx") == _sheets(tmp_path / "here" / "kehoach.xlsx")
+    assert (tmp_path / "o" / "comparison_long.parquet").exists()
+    assert not list((tmp_path / "o").glob(".*.tmp"))
