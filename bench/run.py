@@ -47,9 +47,16 @@ class Run:
 
 
 def _poll(proc: psutil.Process, peak: list[float], done: threading.Event) -> None:
+    """RSS of every process of the tree every 20 ms; the tree itself is found
+    again every 0.5 s (listing children scans all of /proc, ≈ 2 ms: at every
+    poll that alone took ≈ 8 % of a core from the run being measured)."""
+    procs: list[psutil.Process] = []
+    next_scan = 0.0
     while not done.is_set():
         try:
-            procs = [proc] + proc.children(recursive=True)
+            if time.monotonic() >= next_scan:
+                procs = [proc] + proc.children(recursive=True)
+                next_scan = time.monotonic() + 0.5
             t = proc.cpu_times()
             peak[1] = t.user + t.system
         except psutil.Error:
