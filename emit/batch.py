@@ -319,8 +319,7 @@ def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...], writer=
         files = outputs.write_comparison()
         writer.release()
         return files + writer.join()
-    except WriterGone:  # it never started, or was killed: none of its files is left, write them here
-        writer.stop()
+    except WriterGone:  # it never started, or was killed: write its files here (stop() removes its leftovers)
         if files is None:
             files = outputs.write_comparison()
         return files + write_formats(outputs.out, extra)

@@ -169,8 +169,8 @@ def _vietnamese_share(sample: bytes, encoding: str) -> float | None:
     letter byte, so the second half adds at most as many words as it has
     such bytes, and when even all of them being syllables would leave the share
     short, the second half is not decoded (a wrong table, or Windows-1258 text,
-    is refused at half the cost). Cut after an ASCII space, which every table
-    leaves alone, the two halves hold exactly the words of the whole."""
+    is refused at half the cost). Cut after an ASCII space or line end, which
+    every table leaves alone, the two halves hold exactly the words of the whole."""
     half = len(sample) // 2
     cut = max(sample.rfind(b" ", 0, half), sample.rfind(b"\n", 0, half)) + 1
     if cut <= 0:
