@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class RunSummary:
     interrupted: bool = False
     up_to_date: bool = False  # nothing changed since the last run: no file rewritten
     files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the run itself (a damaged cache replaced)
 
     COUNTS = ("documents", "ok", "partial", "failed", "tasks", "mentions", "times_unread")
 
@@ -147,7 +149,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     _refuse_inside_writer()
     out = Path(out_dir)
     check_out_dir(out)
-    files, missing = expand(inputs)
+    files, missing = expand(inputs, out)
     items = assign_ids(files)
     config = Config(aliases=str(aliases) if aliases else None, steps=tuple(steps) if steps else None)
     summary = RunSummary(out)
@@ -156,13 +158,19 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         alias_bytes = Path(aliases).read_bytes().hex() if aliases else ""
         store = ResultCache(Path(cache), pipeline_version(f"{config.steps}|{alias_bytes}"))
     try:
-        todo, shas, cached = _plan(items, store, force)
+        try:
+            todo, shas, cached = _plan(items, store, force)
+        except sqlite3.DatabaseError as e:  # damage that opening the cache did not show
+            store.replace(e)
+            todo, shas, cached = _plan(items, store, force)
     except KeyboardInterrupt:  # while hashing: nothing written yet, earlier outputs stay
         if store:
             store.close()
         summary.interrupted = True
         summary.seconds = time.perf_counter() - start
         return summary
+    if store is not None and store.replaced:
+        summary.warnings.append(store.replaced)
     key = _run_key(store, out, items, shas, missing, formats) if store is not None else ""
     if store is not None and not force and not todo:
         last = store.last_run(out, key)
@@ -183,6 +191,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
                         summary)
         eng = make_engine(engine, config, workers, timeout, scheduler, len(todo)) if todo else None
         results = eng.map(todo) if eng else iter(())
+        again = _Again(config, timeout)
         try:
             for item in items:
                 payload = store.get(shas[item.doc_id]) if item.doc_id in cached else None
@@ -190,8 +199,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
                     payload = _relabel(payload, item)
                     summary.cached += 1
                 else:
-                    if item.doc_id in cached:  # a damaged entry
-                        blob = _again(item, config, timeout)
+                    if item.doc_id in cached:  # a damaged entry, or the cache failed
+                        blob = again(item)
                     else:
                         got, blob = next(results)
                         assert got is item
@@ -202,6 +211,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
                 if progress:
                     progress(1)
         finally:
+            again.close()
             if eng:
                 eng.close()
     except KeyboardInterrupt:
@@ -228,6 +238,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     finally:
         if store:
             store.close()
+            if store.broken:
+                summary.warnings.append(store.broken)
         if writer:
             writer.stop()
     summary.seconds = time.perf_counter() - start
@@ -261,14 +273,22 @@ def tail_label(formats: tuple[str, ...]) -> str:
     return "writing " + ", ".join(["the comparison"] + [names[f] for f in formats if f in names])
 
 
-def _again(item: InputFile, config: Config, timeout: float | None) -> bytes:
-    """A document whose stored result is damaged, processed again in its own
-    worker under the run's ``timeout`` (rare: a pool of one for it)."""
-    eng = make_engine("local", config, 1, timeout, None, 1)
-    try:
-        return next(iter(eng.map([item])))[1]
-    finally:
-        eng.close()
+class _Again:
+    """Documents whose stored result cannot be used after all (a damaged entry,
+    a cache that failed during the run), processed in a worker of their own
+    under the run's ``timeout``; started when first needed (rarely)."""
+
+    def __init__(self, config: Config, timeout: float | None):
+        self.config, self.timeout, self.engine = config, timeout, None
+
+    def __call__(self, item: InputFile) -> bytes:
+        if self.engine is None:
+            self.engine = make_engine("local", self.config, 1, self.timeout, None, 1)
+        return next(iter(self.engine.map([item])))[1]
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
 
 
 # Tables smaller than this get their workbook in this process: a second
@@ -359,6 +379,6 @@ def _run_key(store: ResultCache, out: Path, items: list[InputFile], shas: dict[s
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
-def count_inputs(inputs: list[str]) -> int:
-    files, missing = expand(inputs)
+def count_inputs(inputs: list[str], out: str | Path | None = None) -> int:
+    files, missing = expand(inputs, out)
     return len(files) + len(missing)

@@ -58,25 +58,121 @@ def decode_payload(blob: bytes) -> dict:
     return payload
 
 
+DEFAULT_NAME = ".kehoach-cache.sqlite"
+"""The cache's name in the output folder, unless ``--cache`` says otherwise."""
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+_TABLES = {
+    "files": "path TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT",
+    "results": "sha TEXT, version TEXT, payload BLOB, PRIMARY KEY (sha, version)",
+    "runs": "out TEXT PRIMARY KEY, key TEXT, summary TEXT, files TEXT",
+}
+
+
+class NotACache(ValueError):
+    """The cache path holds another program's SQLite database: never written to."""
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The cache at ``path`` with its tables; sqlite3.DatabaseError for a file
+    that is not a readable SQLite database, NotACache for another program's."""
+    db = sqlite3.connect(path)
+    try:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and not tables & set(_TABLES):
+            raise NotACache(f"{path_text(path)} is an SQLite database but not a kehoach cache "
+                            f"(its tables: {', '.join(sorted(tables)[:5])}): choose another cache file")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        for name, columns in _TABLES.items():
+            db.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:  # a folder, say
+        return False
+
+
 class ResultCache:
+    """The cache file. A damaged one (a crash, a full disk) is moved aside to
+    ``NAME.damaged`` and a new one started, as ``replaced`` says: a cache only
+    saves time, it must not stop a batch. A file that is no cache at all (not
+    SQLite, unless it has the default name; another program's database) is
+    refused with :class:`NotACache` and left as it is."""
+
     def __init__(self, path: Path, version: str):
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.version = version
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INT, mtime INT, sha TEXT)")
-        self.db.execute("CREATE TABLE IF NOT EXISTS results (sha TEXT, version TEXT, payload BLOB, "
-                        "PRIMARY KEY (sha, version))")
-        self.db.execute("CREATE TABLE IF NOT EXISTS runs (out TEXT PRIMARY KEY, key TEXT, summary TEXT, files TEXT)")
+        self.path, self.version = path, version
+        self.replaced: str | None = None  # the file found here was damaged: moved aside
+        self.broken: str | None = None  # it failed during the run: no more results stored
         self._pending = 0
+        try:
+            self.db = _open(path)
+        except NotACache:
+            raise
+        except sqlite3.DatabaseError as e:
+            if path.name != DEFAULT_NAME and not _looks_like_sqlite(path):
+                raise NotACache(f"{path_text(path)} is not an SQLite file, so not a kehoach cache: "
+                                "choose another cache file") from None
+            self.db = None
+            self.replace(e)
+
+    def replace(self, error: Exception) -> None:
+        """Move the damaged file aside (``NAME.damaged``) and start an empty cache."""
+        aside = self._move_aside()
+        self.replaced = (f"the cache {path_text(self.path)} could not be read ({error}): "
+                         f"moved to {aside}, a new one started")
+        self.db, self._pending = _open(self.path), 0
+
+    def _move_aside(self) -> str:
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None
+        aside = self.path.name + ".damaged"
+        for suffix in ("", "-wal", "-shm"):
+            old = self.path.with_name(self.path.name + suffix)
+            if old.exists():
+                old.replace(self.path.with_name(aside + suffix))
+        return aside
+
+    def _break(self, error: Exception) -> None:
+        """A failure during the run: the run goes on without the cache. A full
+        disk or a read-only file leaves the cache as it was (its transaction is
+        undone); a damaged page has it moved aside, so the next run starts anew."""
+        where = ""
+        if isinstance(error, sqlite3.OperationalError):
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None
+        else:
+            where = f"; moved to {self._move_aside()}"
+        self.broken = (f"the cache {path_text(self.path)} failed during the run ({error}): this run's "
+                       f"results are not stored{where}")
 
     def last_run(self, out: Path, key: str) -> dict | None:
         """The summary of the last complete run into ``out`` when it had the
         same ``key`` (inputs, their contents, version, formats) and its output
         files are still as it left them (size and mtime); else ``None``."""
-        row = self.db.execute("SELECT key, summary, files FROM runs WHERE out=?",
-                              (str(out.resolve()),)).fetchone()
+        if self.broken:
+            return None
+        try:
+            row = self.db.execute("SELECT key, summary, files FROM runs WHERE out=?",
+                                  (str(out.resolve()),)).fetchone()
+        except sqlite3.DatabaseError as e:
+            self._break(e)
+            return None
         if not row or row[0] != key:
             return None
         for name, size, mtime in json.loads(row[2]):
@@ -96,32 +192,51 @@ class ResultCache:
             except OSError:
                 continue
             stats.append((str(f.relative_to(out)) if f.is_relative_to(out) else str(f), st.st_size, st.st_mtime_ns))
-        self.db.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?)",
-                        (str(out.resolve()), key, json.dumps(summary), json.dumps(stats)))
+        if self.broken:
+            return
+        try:
+            self.db.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?)",
+                            (str(out.resolve()), key, json.dumps(summary), json.dumps(stats)))
+        except sqlite3.DatabaseError as e:
+            self._break(e)
 
     def sha_for(self, path: Path) -> str:
         """The file's sha256, hashed again only when its size or mtime changed;
-        OSError for what cannot be hashed (a named pipe or a device never ends)."""
+        OSError for what cannot be hashed (a named pipe or a device never ends),
+        sqlite3.DatabaseError when the cache is damaged (see :meth:`replace`)."""
         st = path.stat()
         if special_file(st.st_mode):
             raise OSError(f"not a regular file: {path}")
+        if self.broken:
+            return file_sha256(path)
         key = path_text(path.resolve())
         row = self.db.execute("SELECT size, mtime, sha FROM files WHERE path=?", (key,)).fetchone()
         if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
             return row[2]
         sha = file_sha256(path)
-        self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (key, st.st_size, st.st_mtime_ns, sha))
-        self._tick()
+        try:
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (key, st.st_size, st.st_mtime_ns, sha))
+            self._tick()
+        except sqlite3.DatabaseError as e:  # reads failing are the caller's (replace); writes, this run's
+            self._break(e)
         return sha
 
     def has(self, sha: str) -> bool:
+        if self.broken:
+            return False
         return self.db.execute("SELECT 1 FROM results WHERE sha=? AND version=?",
                                (sha, self.version)).fetchone() is not None
 
     def get(self, sha: str) -> dict | None:
         """The stored payload, None when there is none or it is damaged."""
-        row = self.db.execute("SELECT payload FROM results WHERE sha=? AND version=?",
-                              (sha, self.version)).fetchone()
+        if self.broken:
+            return None
+        try:
+            row = self.db.execute("SELECT payload FROM results WHERE sha=? AND version=?",
+                                  (sha, self.version)).fetchone()
+        except sqlite3.DatabaseError as e:
+            self._break(e)
+            return None
         try:
             return decode_payload(row[0]) if row else None
         except ValueError:
@@ -129,8 +244,13 @@ class ResultCache:
 
     def put(self, sha: str, blob: bytes) -> None:
         """Store an :func:`encode_payload` blob."""
-        self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?)", (sha, self.version, blob))
-        self._tick()
+        if self.broken:
+            return
+        try:
+            self.db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?)", (sha, self.version, blob))
+            self._tick()
+        except sqlite3.DatabaseError as e:
+            self._break(e)
 
     def _tick(self) -> None:
         self._pending += 1
@@ -139,7 +259,12 @@ class ResultCache:
             self._pending = 0
 
     def close(self) -> None:
-        self.db.commit()
-        self.db.execute("DELETE FROM results WHERE version != ?", (self.version,))
-        self.db.commit()
-        self.db.close()
+        if self.broken:
+            return
+        try:
+            self.db.commit()
+            self.db.execute("DELETE FROM results WHERE version != ?", (self.version,))
+            self.db.commit()
+            self.db.close()
+        except sqlite3.DatabaseError as e:
+            self._break(e)

@@ -27,16 +27,21 @@ def _walk(folder: Path) -> list[Path]:
     return out
 
 
-def expand(inputs: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
+def expand(inputs: list[str], out: str | Path | None = None) -> tuple[list[tuple[Path, str]], list[str]]:
     """Files named by ``inputs`` (files, folders searched recursively, globs),
-    and the inputs that matched nothing."""
+    and the inputs that matched nothing. The files a run writes into ``out``
+    are left out when a folder or a glob finds them: a run's own tables are
+    not plans (an output folder inside the input folder would be read on every
+    rerun)."""
     found: list[tuple[Path, str]] = []
+    named: set[int] = set()  # indexes in ``found`` of the files named one by one
     missing: list[str] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
             found += [(f, str(f)) for f in _walk(p)]
         elif p.is_file():
+            named.add(len(found))
             found.append((p, item))
         elif _GLOB_CHARS & set(item):
             hits = sorted(glob.glob(item, recursive=True))
@@ -50,14 +55,25 @@ def expand(inputs: list[str]) -> tuple[list[tuple[Path, str]], list[str]]:
                 missing.append(item)
         else:
             missing.append(item)
+    skip = output_files(Path(out)) if out is not None else set()
     seen: set[str] = set()
     unique = []
-    for path, src in found:
+    for i, (path, src) in enumerate(found):
         key = str(path.resolve())
+        if key in skip and i not in named:
+            continue
         if key not in seen:
             seen.add(key)
             unique.append((path, path_text(src)))
     return unique, [path_text(m) for m in missing]
+
+
+def output_files(out: Path) -> set[str]:
+    """The resolved paths of the files a run writes into ``out``."""
+    from .workbook import TABLE_ORDER
+    folder = out.resolve()
+    return {str(folder / f"{t}.{ext}") for t in TABLE_ORDER for ext in ("csv", "parquet")} | {
+        str(folder / "kehoach.xlsx")}
 
 
 def assign_ids(files: list[tuple[Path, str]]) -> list[InputFile]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from emit import batch
+from emit.cache import DEFAULT_NAME, NotACache
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,18 +69,20 @@ def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, 
         kehoach run "archive/**/*.docx" -o out --format parquet --workers 8
         kehoach run archive -o out --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    total = batch.count_inputs(list(inputs))
+    total = batch.count_inputs(list(inputs), out_dir)
     bar = None
     if total > 3 and not no_progress:
         from tqdm import tqdm
         bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
-    cache = None if no_cache else (cache_path or str(Path(out_dir) / ".kehoach-cache.sqlite"))
+    cache = None if no_cache else (cache_path or str(Path(out_dir) / DEFAULT_NAME))
     try:
         summary = batch.run(list(inputs), out_dir, aliases=aliases,
                             formats=tuple(dict.fromkeys(("csv", "xlsx") + tuple(formats))),
                             engine=engine, workers=workers, timeout=timeout, scheduler=scheduler,
                             cache=cache, force=force, progress=bar.update if bar else None,
                             stage=bar.set_postfix_str if bar else None)
+    except NotACache as e:
+        raise click.BadParameter(str(e), param_hint="'--cache'") from None
     except KeyboardInterrupt:  # after the documents: while writing the comparison or the workbook
         click.echo("interrupted while writing the comparison or the workbook: the tables already "
                    "written are complete, the others keep their earlier version, if any", err=True)
@@ -87,6 +90,8 @@ def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, 
     finally:
         if bar:
             bar.close()
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(summary.line())
     if summary.interrupted:
         raise SystemExit(130)

@@ -68,6 +68,25 @@ def test_strict_exits_non_zero_on_failure(tmp_path):
     assert res.exit_code == 1
 
 
+def test_a_run_never_reads_its_own_outputs_as_plans(tmp_path):
+    """The output folder inside the input folder, or the input folder itself:
+    the second run still sees only the plans, and the first's tables are not inputs."""
+    runner = CliRunner()
+    for src, out in ((tmp_path / "a", tmp_path / "a" / "out"), (tmp_path / "b", tmp_path / "b")):
+        src.mkdir()
+        (src / "good.txt").write_text(SEED, encoding="utf-8")
+        (src / "notes.csv").write_text("not,a,plan\n", encoding="utf-8")  # a user's CSV is still an input
+        for _ in range(2):
+            res = runner.invoke(main, ["run", str(src), "-o", str(out), "--format", "parquet", "--no-progress"])
+            assert res.exit_code == 0, res.output
+            assert res.output.startswith("2 documents"), res.output
+        assert set(_docs(out)) == {"good", "notes"}
+    # named one by one, an output file is read like any other file
+    res = runner.invoke(main, ["run", str(src / "tasks.csv"), "-o", str(src), "--no-progress"])
+    assert res.output.startswith("1 documents"), res.output
+    assert batch.count_inputs([str(src)], src) == 2
+
+
 def test_same_stem_gets_a_suffix_in_path_order(tmp_path):
     for sub in ("b", "a"):
         (tmp_path / "in" / sub).mkdir(parents=True)

@@ -80,6 +80,86 @@ def test_a_damaged_cache_entry_is_processed_again(serial_out, tmp_path):
     _same_tables(serial_out, tmp_path / "o2")
 
 
+def test_a_damaged_cache_file_is_moved_aside_and_the_run_goes_on(serial_out, tmp_path):
+    import os
+
+    from emit.cache import DEFAULT_NAME
+    for damage in ("garbage", "pages"):
+        out = tmp_path / damage
+        cache = out / DEFAULT_NAME
+        batch.run([str(RAW)], out, cache=cache, formats=("csv",))
+        if damage == "garbage":
+            cache.write_bytes(b"this is not a database\n" * 100)
+        else:  # the header page intact, every other page overwritten: seen only when the tables are read
+            data = bytearray(cache.read_bytes())
+            data[4096:] = os.urandom(len(data) - 4096)
+            cache.write_bytes(bytes(data))
+        damaged = cache.read_bytes()
+        again = batch.run([str(RAW)], out, cache=cache, formats=("csv",))
+        assert again.ok == 5 and again.cached == 0
+        assert len(again.warnings) == 1 and "moved to .kehoach-cache.sqlite.damaged" in again.warnings[0]
+        assert (out / f"{DEFAULT_NAME}.damaged").read_bytes() == damaged  # kept as it was
+        _same_tables(serial_out, out)
+        third = batch.run([str(RAW)], out, cache=cache, formats=("csv",))
+        assert third.up_to_date and not third.warnings
+
+
+class _FailingCache:
+    """A cache connection whose statements starting with ``verbs`` fail with ``error``."""
+
+    def __init__(self, db, verbs, error):
+        self.db, self.verbs, self.error = db, verbs, error
+
+    def execute(self, sql, *args):
+        if sql.lstrip().startswith(self.verbs):
+            raise self.error
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
+
+@pytest.mark.parametrize("verbs, error, moved", [
+    (("INSERT", "DELETE"), "disk", False),   # the disk fills up: every write fails, the cache is intact
+    (("SELECT payload",), "page", True),     # a damaged page met when a result is read
+])
+def test_a_cache_that_fails_during_the_run_stops_storing_not_the_run(serial_out, tmp_path, monkeypatch,
+                                                                     verbs, error, moved):
+    import sqlite3
+
+    from emit import cache as cache_module
+    exc = (sqlite3.OperationalError("database or disk is full") if error == "disk"
+           else sqlite3.DatabaseError("database disk image is malformed"))
+    cache = tmp_path / "c.sqlite"
+    batch.run([str(RAW)], tmp_path / "o1", cache=cache, formats=("csv",))
+    real_open = cache_module._open
+    monkeypatch.setattr(cache_module, "_open", lambda path: _FailingCache(real_open(path), verbs, exc))
+    run = batch.run([str(RAW)], tmp_path / "o2", cache=cache, formats=("csv",))
+    assert run.ok == 5 and len(run.warnings) == 1 and str(exc) in run.warnings[0]
+    assert (tmp_path / "c.sqlite.damaged").exists() == moved and cache.exists() != moved
+    _same_tables(serial_out, tmp_path / "o2")
+
+
+def test_a_cache_path_that_is_no_kehoach_cache_is_refused_and_left_alone(tmp_path):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from kehoach.cli import main
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    theirs = tmp_path / "theirs.db"
+    with sqlite3.connect(theirs) as db:
+        db.execute("CREATE TABLE people (name TEXT)")
+    before = theirs.read_bytes()
+    for path, reason in ((notes, "is not an SQLite file"), (theirs, "not a kehoach cache (its tables: people)")):
+        res = CliRunner().invoke(main, ["run", str(RAW), "-o", str(tmp_path / "o"), "--cache", str(path),
+                                        "--no-progress"])
+        assert res.exit_code == 2 and reason in res.output, res.output
+    assert notes.read_text(encoding="utf-8") == "my notes\n" and theirs.read_bytes() == before
+    assert not list(tmp_path.glob("*.damaged"))
+
+
 def test_payload_codec_round_trips_and_refuses_damage():
     from emit.cache import decode_payload, encode_payload
     payload = {"document": {"doc_id": "x", "n": 3}, "tasks": ["a,b\r\n"], "comparison": ("s", [("k", ["v"])])}
@@ -206,6 +286,7 @@ def test_workbook_written_by_a_second_process_equals_the_in_process_one(tmp_path
 
 def test_a_process_started_early_for_small_tables_is_sent_away(tmp_path, monkeypatch):
     import multiprocessing as mp
+
     from emit import workbook
     started = []
     real = workbook.FormatsProcess
@@ -270,6 +351,7 @@ def test_a_script_without_a_main_guard_still_gets_its_workbook(tmp_path):
 def test_a_workbook_process_killed_midway_leaves_the_batch_to_write_it(tmp_path, monkeypatch):
     import os
     import signal
+
     from emit import workbook
     monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)
     real_start = workbook.FormatsProcess.start
