@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -153,6 +154,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     items = assign_ids(files)
     config = Config(aliases=str(aliases) if aliases else None, steps=tuple(steps) if steps else None)
     summary = RunSummary(out)
+    if not files and not missing:  # an empty folder, say: not an error, but surely not what was meant
+        summary.warnings.append(f"no files found in {', '.join(path_text(Path(i)) for i in inputs)}")
     store = None
     if cache is not None:
         alias_bytes = Path(aliases).read_bytes().hex() if aliases else ""
@@ -260,11 +263,19 @@ def _refuse_inside_writer() -> None:
 
 
 def check_out_dir(out: Path) -> None:
-    """ValueError for an output folder whose path is not UTF-8: Arrow and the
-    workbook writer open files by UTF-8 names only (input names need not be)."""
+    """Create the output folder; ValueError, before any work, for one that
+    cannot be used: its path is not UTF-8 (Arrow and the workbook writer open
+    files by UTF-8 names only; input names need not be), or it cannot be
+    created or written to."""
     resolved = Path(out).resolve()
     if path_text(resolved) != str(resolved):
         raise ValueError(f"the output folder's path is not valid UTF-8 ({path_text(resolved)}): choose another")
+    try:
+        resolved.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=resolved):
+            pass
+    except OSError as e:
+        raise ValueError(f"cannot write to the output folder {resolved}: {e.strerror or e}") from None
 
 
 def tail_label(formats: tuple[str, ...]) -> str:

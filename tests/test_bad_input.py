@@ -13,7 +13,8 @@ from formats import write_scanned_pdf
 from kehoach.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = (ROOT / "data" / "raw" / "001_591f09c69c18c1bb.txt").read_text(encoding="utf-8")
+RAW_SEED_DIR = ROOT / "data" / "raw"
+SEED = (RAW_SEED_DIR / "001_591f09c69c18c1bb.txt").read_text(encoding="utf-8")
 
 
 def _docs(out: Path) -> dict[str, dict]:
@@ -85,6 +86,27 @@ def test_a_run_never_reads_its_own_outputs_as_plans(tmp_path):
     res = runner.invoke(main, ["run", str(src / "tasks.csv"), "-o", str(src), "--no-progress"])
     assert res.output.startswith("1 documents"), res.output
     assert batch.count_inputs([str(src)], src) == 2
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_up_front(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text(SEED, encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(plan), "-o", str(plan / "out"), "--no-progress"])
+    assert res.exit_code == 2 and "cannot write to the output folder" in res.output and "Not a directory" in res.output
+    try:
+        batch.run([str(plan)], plan / "out")
+    except ValueError as e:
+        assert "cannot write to the output folder" in str(e)
+    else:
+        raise AssertionError("no error")
+
+
+def test_inputs_that_hold_no_file_are_said(tmp_path):
+    (tmp_path / "empty").mkdir()
+    res = CliRunner().invoke(main, ["run", str(tmp_path / "empty"), "-o", str(tmp_path / "o"), "--no-progress"])
+    assert res.exit_code == 0 and res.stdout.startswith("0 documents")
+    assert f"warning: no files found in {tmp_path / 'empty'}" in res.stderr
+    assert batch.run([str(RAW_SEED_DIR)], tmp_path / "o2", formats=("csv",)).warnings == []
 
 
 def test_same_stem_gets_a_suffix_in_path_order(tmp_path):
