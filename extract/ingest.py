@@ -112,6 +112,9 @@ def load_bytes(data: bytes, suffix: str = "", name: str = "input") -> SourceText
         if suffix not in TEXT_SUFFIXES and suffix != ".doc" and str(exc).startswith("binary"):
             raise IngestError(f"unsupported file type {suffix}") from exc
         raise
+    from extract.html_text import html_to_text, is_html_document
+    if is_html_document(text, suffix):
+        return _finish(html_to_text(text), "html", encoding, warnings)
     return _finish(text, "txt", encoding, warnings)
 
 
@@ -344,7 +347,7 @@ def _finish(raw: str, kind: str, encoding: str, warnings: list[str],
     if not text.strip():
         raise IngestError("empty file" if kind == "txt" else f"no text in {kind.upper()}")
     _check_text_size(text)
-    if kind == "txt":
+    if kind in ("txt", "html"):  # a page's tables are kept as HTML in its text
         tables = _text_tables(text)
     else:
         tables = _place_tables(text, tables or [])

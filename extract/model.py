@@ -71,7 +71,7 @@ class SourceText:
     """
 
     text: str
-    kind: str  # "txt", "docx", "pdf", "doc"
+    kind: str  # "txt", "html", "docx", "pdf", "doc"
     encoding: str = ""
     warnings: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)

@@ -189,6 +189,66 @@ def write_docx(text: str, path: str | Path, numbering: str = "typed") -> Path:
     return path
 
 
+def write_html(text: str, path: str | Path, style: str = "portal") -> Path:
+    """A plan as a web page: ``portal`` (UTF-8, HTML5, as legal portals serve it:
+    a head with styles and scripts, a menu, the plan in ``<p>`` blocks with bold
+    and italic runs and ``&nbsp;``, a page footer) or ``word`` (Word's "Web Page":
+    Windows-1258 with decomposed tones, Office namespaces, conditional comments,
+    ``<o:p>``, source lines wrapped inside paragraphs)."""
+    import html as _html
+
+    if style not in ("portal", "word"):
+        raise ValueError(f"style must be 'portal' or 'word', not {style!r}")
+
+    def runs(line: _DocxLine) -> str:
+        out = []
+        for segment, bold, italic in _segments(line.content):
+            piece = _html.escape(segment).replace("  ", " &nbsp;")
+            if italic:
+                piece = f"<i>{piece}</i>" if style == "portal" else f"<i><span lang=VI>{piece}</span></i>"
+            if bold or line.bold:
+                piece = f"<strong>{piece}</strong>" if style == "portal" else f"<b>{piece}</b>"
+            out.append(piece)
+        return "".join(out)
+
+    paragraphs = _docx_paragraphs(text, "typed")
+    if style == "portal":
+        body = "\n".join(f'<p style="margin:6pt 0"><span>{runs(p)}</span></p>' for p in paragraphs)
+        page = ('<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">\n'
+                f"<title>{_html.escape(paragraphs[0].content)}</title>\n"
+                "<style>body { font: 13pt Arial; } .content1 p { margin: 0 }</style>\n"
+                "<script>var q = []; function less(a, b) { return a < b && b > 0; }</script>\n"
+                '</head>\n<body>\n<nav><a href="/">Trang chủ</a> › <a href="/van-ban">Văn bản pháp luật</a></nav>\n'
+                f'<div class="content1"><div>\n{body}\n</div></div>\n'
+                "<footer>Bản quyền &copy; Cổng thông tin <a href=\"#\">Liên hệ</a></footer>\n"
+                "<script>q.push(1);</script>\n</body></html>\n")
+        data = page.encode("utf-8")
+    else:
+        blocks = []
+        for p in paragraphs:
+            words, lines, line = runs(p).split(" "), [], ""
+            for word in words:  # Word wraps its source at about 76 characters
+                if line and len(line) + len(word) > 76:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}" if line else word
+            lines.append(line)
+            blocks.append("<p class=MsoNormal>" + "\r\n".join(lines) + "<o:p></o:p></p>")
+        page = ('<html xmlns:o="urn:schemas-microsoft-com:office:office"\r\n'
+                'xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">\r\n'
+                '<head>\r\n<meta http-equiv=Content-Type content="text/html; charset=windows-1258">\r\n'
+                "<meta name=Generator content=\"Microsoft Word 15\">\r\n"
+                "<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->\r\n"
+                "<style>\r\n<!--\r\np.MsoNormal {margin:0cm; font-size:13.0pt;}\r\n-->\r\n</style>\r\n"
+                "</head>\r\n\r\n<body lang=EN-US style='tab-interval:36.0pt'>\r\n<div class=WordSection1>\r\n\r\n"
+                + "\r\n\r\n".join(blocks) + "\r\n\r\n</div>\r\n</body>\r\n</html>\r\n")
+        data = windows_1258_form(page).encode("cp1258")
+    path = Path(path)
+    path.write_bytes(data)
+    return path
+
+
 def docx_expected_lines(text: str) -> list[str]:
     """The lines the DOCX reader must give for ``write_docx(text, ...)`` (either
     numbering): labels in front, ``**...**`` around paragraphs all in bold."""

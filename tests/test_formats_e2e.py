@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from emit import batch
-from formats import write_docx, write_pdf, write_text
+from formats import write_docx, write_html, write_pdf, write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -32,6 +32,8 @@ VARIANTS = {
     "docx_typed": lambda t, p: write_docx(t, p.with_suffix(".docx"), numbering="typed"),
     "docx_word": lambda t, p: write_docx(t, p.with_suffix(".docx"), numbering="word"),
     "pdf": lambda t, p: write_pdf(t, p.with_suffix(".pdf")),
+    "html_portal": lambda t, p: write_html(t, p.with_suffix(".html"), "portal"),
+    "html_word": lambda t, p: write_html(t, p.with_suffix(".htm"), "word"),
 }
 
 

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.docx_reader import DOC_CONVERTER_MISSING, format_number
-from extract.ingest import clean_text, load, reads_as_vietnamese
+from extract.ingest import clean_text, load, load_bytes, reads_as_vietnamese
 from extract.model import IngestError
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -516,3 +516,42 @@ def test_line_ends_become_one_newline_each(text):
     want = unicodedata.normalize("NFC", re.sub("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]", "",
                                                want[1:] if want.startswith("\ufeff") else want))
     assert clean_text(text) == want
+
+
+def test_a_web_page_reads_as_its_visible_text():
+    from extract.html_text import html_to_text
+    page = ("<!doctype html><html><head><title>T</title><script>if (a<b) document.write('<table><tr>"
+            "<td>x</td></tr></table>')</script><body><nav>Trang chủ</nav><h1>KẾ HOẠCH</h1>"
+            "<p>Sở&nbsp;Tư pháp &amp; Sở <b>Nội vụ</b><br>dòng hai</p><p>Một\ndòng   gói</p>"
+            "<pre>a\n b</pre><table class=t><tr><td rowspan=2>1 &lt; 2</td></tr></table><footer>©</footer>")
+    assert html_to_text(page).split("\n") == [
+        "KẾ HOẠCH", "Sở Tư pháp & Sở **Nội vụ**", "dòng hai", "Một dòng gói", "a", "b",
+        "<table class=t><tr><td rowspan=2>1 &lt; 2</td></tr></table>"]
+    # a head left open ends where the body starts
+    assert html_to_text("<html><head><title>T</title><body><p>Nội dung</p>") == "Nội dung"
+
+
+def test_what_is_read_as_a_web_page():
+    from extract.html_text import is_html_document
+    assert is_html_document("<!DOCTYPE html>\n<html><body>x</body></html>", ".txt")  # the content says
+    assert is_html_document("<!-- saved -->\n<HTML><BODY>x</BODY></HTML>")
+    assert is_html_document("<div>\n<p>Một</p>\n<p>Hai</p>\n</div>", ".html")
+    assert not is_html_document("Kế hoạch\nSố 1/KH\nNội dung\n", ".html")  # plain text named .html
+    remnants = "Kế hoạch\nI. MỤC ĐÍCH\n1. Việc một\n<p>Các nhiệm vụ:</p>\n2. Việc hai\n3. Việc ba\n"
+    assert not is_html_document(remnants, ".html")  # its line ends mean something
+    source = load_bytes(b"<!DOCTYPE html><html><body><p>K\xe1\xba\xbf ho\xe1\xba\xa1ch</p></body></html>", ".htm")
+    assert (source.kind, source.text) == ("html", "Kế hoạch")
+
+
+_MARKUP_TOKENS = ["<", ">", "</", "<!", "<![", "]]>", "<!--", "-->", "<?", "?>", "[if", "endif]", "&", ";",
+                  "&#", "&#x", "amp", "table", "td", "tr", "script", "style", "head", "body", "p", "b", "pre",
+                  " ", "\n", "=", '"', "CDATA[", "ệ", "\x00", "/", "DOCTYPE", "html", "x"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_MARKUP_TOKENS), max_size=80).map("".join))
+def test_any_markup_reads_without_an_error(text):
+    """Broken pages (a ``<![`` that is no marked section, unclosed tags) give text, never an error."""
+    from extract.html_text import html_to_text
+    out = html_to_text("<!DOCTYPE html>" + text)
+    assert isinstance(out, str) and "\n\n" not in out

@@ -213,6 +213,20 @@ def html_version(plan: Plan, path: Path) -> Path:
     return write_text(text, path.with_suffix(".html"))
 
 
+def html_page_version(plan: Plan, path: Path) -> Path:
+    """A whole web page: the prose in <p> blocks around the table, a head, a menu."""
+    from html import escape
+
+    def blocks(text: str) -> str:
+        return "\n".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip())
+    table = html_table(spanning_layout(plan.tasks))
+    page = ("<!DOCTYPE html>\n<html><head><title>Kế hoạch</title><style>td { border: 1px }</style></head>\n"
+            "<body><nav><a href='/'>Trang chủ</a></nav>\n"
+            f"{blocks(plan.before)}\n<p>Các nhiệm vụ cụ thể như sau:</p>\n{table}\n{blocks(plan.after)}\n"
+            "</body></html>")
+    return write_text(page, path.with_suffix(".html"))
+
+
 def markdown_version(plan: Plan, path: Path) -> Path:
     table = markdown_table(spanning_layout(plan.tasks, merge_support=False))
     return write_text("\n".join([plan.before, "", table, "", plan.after]), path.with_suffix(".md"))
@@ -223,6 +237,7 @@ VERSIONS = {
        for name in LAYOUTS},
     "pdf": pdf_version,
     "html": html_version,
+    "html_page": html_page_version,
     "markdown": markdown_version,
 }
 
