@@ -7,9 +7,12 @@ that every extracted value can be checked against the original.
 """
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from html.entities import html5
 
 from .model import Paragraph
 from .markers import starts_new_block
@@ -30,7 +33,10 @@ _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # Words that open the paragraphs of a plan's preamble and closing, never a wrapped line.
 _OPENER = re.compile(r"^(?:Căn cứ|Thực hiện|Trên đây|Nơi nhận|Kính gửi|Đồng kính gửi)\b")
 _SENTENCE_END_CHARS = frozenset('.!?:;…”"»)')  # also ends "./." (the end of a legal text)
-_MARKUP_CHARS = re.compile(r"[<#>*_\\]")
+_MARKUP_CHARS = re.compile(r"[<#>*_\\&]")
+# character references left by a copy from a web page (``&nbsp;``, ``&amp;``, ``&#7871;``);
+# only with their semicolon, so ``Khoa học & Công nghệ`` and ``R&D`` stay as written
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 @dataclass
@@ -58,7 +64,16 @@ def _strip_markup(raw: str) -> tuple[str, bool, bool]:
     italic = "*" in core.replace("**", "") or "_" in core
     s = _MD_EMPH.sub("", s)
     s = _MD_ESCAPE.sub(r"\1", s)
+    if "&" in s:  # last, so that a ``&#42;`` stays a star
+        s = unicodedata.normalize("NFC", _ENTITY.sub(_reference, s))
     return _WS.sub(" ", s).strip(), heading, italic
+
+
+def _reference(match: re.Match[str]) -> str:
+    """A character reference's character; a name HTML does not define stays
+    as written (``html.unescape`` would read ``&notice;`` as ``¬ice;``)."""
+    ref = match.group()
+    return html.unescape(ref) if ref[1] == "#" else html5.get(ref[1:], ref)
 
 
 def _is_noise(text: str) -> bool:
