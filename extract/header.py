@@ -238,13 +238,33 @@ def _acts(title: str, prelude: list[Paragraph]) -> tuple[list[str], list[str]]:
 
 
 def _signer(tail: list[Paragraph]) -> str:
-    for p in reversed(tail):
-        s = p.text.strip().strip("*").strip()
-        if not s or _SIGN_BLOCK.match(s):
-            continue
-        if _PERSON.match(s) and not s.isupper():
-            return s
-        if _PERSON.match(s) and s.isupper() and len(s.split()) <= 5:
-            return s.title()
-        break
-    return ""
+    """The signer's name: the line right under the signer's title (``CHỦ TỊCH``),
+    under "(Đã ký)" or under the "Lưu: VT." that ends the recipients, among the last lines, since text saved from a portal
+    may go on after the signature (a footer, links, notes); else the last line
+    when it is a name."""
+    lines = [s for s in (p.text.strip().strip("*").strip() for p in tail) if s]
+    for i in range(len(lines) - 1, max(0, len(lines) - _SIGNER_REACH) - 1, -1):
+        if i and (_SIGN_BLOCK.match(lines[i - 1]) or _SIGNED.match(lines[i - 1]) or _FILED.match(lines[i - 1])):
+            if name := _person(_SIGNED_AFTER.sub("", lines[i])):
+                return name
+    end = len(lines)
+    while end and _SIGN_BLOCK.match(lines[end - 1]):
+        end -= 1
+    return _person(lines[end - 1]) if end else ""
+
+
+_SIGNER_REACH = 8  # lines from the end in which a name under a title is looked for
+_SIGNED = re.compile(r"^[(\[]?\s*(?:đã ký(?: và đóng dấu)?|ký)\s*[)\]]?$", re.IGNORECASE)
+# "- Lưu: VT." closes the list of recipients, beside which the signature stands:
+# a two-column layout read as text puts the name right after it
+_FILED = re.compile(r"^[-–+•]?\s*Lưu\s*:", re.IGNORECASE)
+_SIGNED_AFTER = re.compile(r"\s*[(\[]\s*đã ký(?: và đóng dấu)?\s*[)\]]\s*$", re.IGNORECASE)
+
+
+def _person(line: str) -> str:
+    """``line`` as a person's name (capitals written as a title), or ''."""
+    if not _PERSON.match(line) or _SIGN_BLOCK.match(line):
+        return ""
+    if not line.isupper():
+        return line
+    return line.title() if len(line.split()) <= 5 else ""

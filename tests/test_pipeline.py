@@ -197,3 +197,22 @@ def test_plan_with_standard_header_block(tmp_path):
     assert (tasks[1]["time_start"], tasks[1]["time_end"]) == ("2024-07-01", "2024-09-30")
     assert tasks[2]["recurrence"] == "continuous"
     assert tasks[0]["lead_types"] == "tu_phap" and tasks[1]["lead_types"] == "doan_thanh_nien"
+
+
+_AFTER_THE_SIGNATURE = {
+    "footer": "\n\nBản quyền © Thư viện pháp luật\nLiên hệ | Điều khoản sử dụng\nVăn Bản Gốc\n",
+    "signed": "\n\n(Đã ký)\n",
+    "note": "\nLưu ý: Văn bản này chỉ có giá trị tham khảo.\nTải về\n",
+}
+
+
+@pytest.mark.parametrize("after", list(_AFTER_THE_SIGNATURE))
+@pytest.mark.parametrize("seed", sorted(p.name for p in RAW.glob("*.txt")))
+def test_the_signer_is_found_when_text_goes_on_after_the_signature(tmp_path, seed, after):
+    """Text saved from a portal often goes on after the signature."""
+    text = (RAW / seed).read_text(encoding="utf-8")
+    want = read_plan(RAW / seed).header.signer
+    assert want
+    path = tmp_path / seed
+    path.write_text(text + _AFTER_THE_SIGNATURE[after], encoding="utf-8")
+    assert read_plan(path).header.signer == want
