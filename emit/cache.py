@@ -70,7 +70,8 @@ _TABLES = {
 
 
 class NotACache(ValueError):
-    """The cache path holds another program's SQLite database: never written to."""
+    """The cache path holds something else (another program's database, a text
+    file): it is never written to."""
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -101,7 +102,7 @@ def _looks_like_sqlite(path: Path) -> bool:
 
 
 class ResultCache:
-    """The cache file. A damaged one (a crash, a full disk) is moved aside to
+    """The cache file. A damaged one (a crash, a disk error) is moved aside to
     ``NAME.damaged`` and a new one started, as ``replaced`` says: a cache only
     saves time, it must not stop a batch. A file that is no cache at all (not
     SQLite, unless it has the default name; another program's database) is
@@ -131,13 +132,16 @@ class ResultCache:
                          f"moved to {aside}, a new one started")
         self.db, self._pending = _open(self.path), 0
 
-    def _move_aside(self) -> str:
+    def _close_quietly(self) -> None:
         if self.db is not None:
             try:
                 self.db.close()
             except sqlite3.Error:
                 pass
             self.db = None
+
+    def _move_aside(self) -> str:
+        self._close_quietly()
         aside = self.path.name + ".damaged"
         for suffix in ("", "-wal", "-shm"):
             old = self.path.with_name(self.path.name + suffix)
@@ -151,11 +155,7 @@ class ResultCache:
         undone); a damaged page has it moved aside, so the next run starts anew."""
         where = ""
         if isinstance(error, sqlite3.OperationalError):
-            try:
-                self.db.close()
-            except sqlite3.Error:
-                pass
-            self.db = None
+            self._close_quietly()
         else:
             where = f"; moved to {self._move_aside()}"
         self.broken = (f"the cache {path_text(self.path)} failed during the run ({error}): this run's "

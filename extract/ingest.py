@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from extract import legacy
+from extract.html_text import html_to_text, is_html_document
 from extract.model import IngestError, SourceText, Table
 
 TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".xhtml"})
@@ -112,8 +113,8 @@ def load_bytes(data: bytes, suffix: str = "", name: str = "input") -> SourceText
         if suffix not in TEXT_SUFFIXES and suffix != ".doc" and str(exc).startswith("binary"):
             raise IngestError(f"unsupported file type {suffix}") from exc
         raise
-    from extract.html_text import html_to_text, is_html_document
     if is_html_document(text, suffix):
+        _check_text_size(text)  # before the parser spends its time on a page too large anyway
         return _finish(html_to_text(text), "html", encoding, warnings)
     return _finish(text, "txt", encoding, warnings)
 
