@@ -79,11 +79,11 @@ def output_files(out: Path) -> set[str]:
 def assign_ids(files: list[tuple[Path, str]]) -> list[InputFile]:
     """doc_id = file stem; equal stems get ``~2``, ``~3`` in the order of their
     full paths, so the same batch always gives the same ids."""
-    ordered = sorted(files, key=lambda f: str(f[0].resolve()))
+    keys = [str(path.resolve()) for path, _ in files]  # once each: resolving walks every component
     counts: dict[str, int] = {}
     ids: dict[str, str] = {}
-    for path, _ in ordered:
+    for key, (path, _) in sorted(zip(keys, files), key=lambda kf: kf[0]):
         stem = path_text(path.stem)
         counts[stem] = counts.get(stem, 0) + 1
-        ids[str(path.resolve())] = stem if counts[stem] == 1 else f"{stem}~{counts[stem]}"
-    return [InputFile(path, src, ids[str(path.resolve())]) for path, src in files]
+        ids[key] = stem if counts[stem] == 1 else f"{stem}~{counts[stem]}"
+    return [InputFile(path, src, ids[key]) for key, (path, src) in zip(keys, files)]
