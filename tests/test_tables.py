@@ -232,6 +232,26 @@ def markdown_version(plan: Plan, path: Path) -> Path:
     return write_text("\n".join([plan.before, "", table, "", plan.after]), path.with_suffix(".md"))
 
 
+def markdown_wrapped_version(plan: Plan, path: Path) -> Path:
+    """The markdown table as a copy from a web page leaves it: rows wrapped onto
+    the next lines at about 60 characters (never before a ``|``)."""
+    table = markdown_table(spanning_layout(plan.tasks, merge_support=False))
+    out = []
+    for line in table.split("\n"):
+        while len(line) > 60 and line.startswith("|") and not line.startswith("|-"):
+            cut = line.rfind(" ", 20, 60)
+            while cut > 0 and line[cut + 1:cut + 2] in ("|", " "):
+                cut = line.rfind(" ", 20, cut)
+            if cut <= 0:
+                break
+            out.append(line[:cut])
+            line = line[cut + 1:]
+            if line.startswith("|"):
+                break
+        out.append(line)
+    return write_text("\n".join([plan.before, "", "\n".join(out), "", plan.after]), path.with_suffix(".md"))
+
+
 VERSIONS = {
     **{f"docx_{name}": (lambda name: lambda p, path: docx_version(p, name, path))(name)
        for name in LAYOUTS},
@@ -239,6 +259,7 @@ VERSIONS = {
     "html": html_version,
     "html_page": html_page_version,
     "markdown": markdown_version,
+    "markdown_wrapped": markdown_wrapped_version,
 }
 
 
@@ -423,6 +444,20 @@ def test_markdown_table_cells():
     cells = {(c.row, c.col): c for c in table.cells}
     assert cells[(1, 1)].text == "Việc a | b"
     assert cells[(1, 2)].text == "Sở X\nSở Y" and cells[(1, 2)].line_start == 5
+
+
+def test_markdown_rows_wrapped_by_a_copy_are_read_whole():
+    text = ("Mở đầu\n| STT | Nội dung | Chủ\ntrì |\n|---|---|---|\n| I |\n| 1 | Việc một được\nviết trên hai dòng | Sở A |\n"
+            "| 2 | Việc hai |\nSở B |\n| 3 | Việc ba | Sở C |\nKết luận không phải là hàng.")
+    (table,) = markdown_tables(text)
+    rows = {}
+    for c in table.cells:
+        rows.setdefault(c.row, []).append(c.text)
+    assert rows == {0: ["STT", "Nội dung", "Chủ trì"], 1: ["I"], 2: ["1", "Việc một được viết trên hai dòng", "Sở A"],
+                    3: ["2", "Việc hai", "Sở B"], 4: ["3", "Việc ba", "Sở C"]}
+    line_of = {c.row: (c.line_start, c.line_end) for c in table.cells}
+    assert line_of[0] == (2, 3) and line_of[2] == (6, 7) and line_of[3] == (8, 9)
+    assert text[table.span[1]:].strip() == "Kết luận không phải là hàng."
 
 
 def test_prose_pdf_is_not_given_to_the_table_finder(tmp_path):

@@ -43,33 +43,79 @@ def _line_starts(text: str) -> list[int]:
 
 def markdown_tables(text: str, taken: list[tuple[int, int]] = ()) -> list[Table]:  # type: ignore[assignment]
     """Pipe tables: a row of cells, a ``|---|`` rule, more rows; one line per
-    row, ``<br>`` for a line break inside a cell."""
+    row, ``<br>`` for a line break inside a cell. A row that a copy wrapped
+    onto the next lines (it opens with ``|`` and only a later line closes it)
+    is read whole."""
     lines = text.split("\n")
     starts = _line_starts(text)
     out: list[Table] = []
     i = 0
     while i < len(lines) - 1:
-        if not (_MD_ROW.match(lines[i]) and _MD_RULE.match(lines[i + 1])):
+        header = _header_row(lines, i)
+        if header is None or any(a <= starts[i] < b for a, b in taken):
             i += 1
             continue
-        if any(a <= starts[i] < b for a, b in taken):
-            i += 1
-            continue
-        j = i + 2
-        while j < len(lines) and _MD_ROW.match(lines[j]):
-            j += 1
-        rows = [i] + list(range(i + 2, j))
+        separators = len(_MD_SPLIT.findall(header[1]))
+        rows = [(i, header[0], header[1])]  # first line, last line, the row's text
+        j = header[0] + 2
+        while j < len(lines):
+            whole = _MD_ROW.match(lines[j])
+            # a row that ends in "|" with cells still to come was wrapped right after a separator
+            short = whole and len(_MD_SPLIT.findall(lines[j])) < separators
+            wrapped = _wrapped_row(lines, j, separators) if not whole or short else None
+            if wrapped is not None:
+                rows.append((j, wrapped[0], wrapped[1]))
+                j = wrapped[0] + 1
+            elif whole:
+                rows.append((j, j, lines[j]))
+                j += 1
+            else:
+                break
         cells: list[Cell] = []
         n_cols = 0
-        for r, number in enumerate(rows):
-            values = _md_cells(lines[number])
+        for r, (first, last, row) in enumerate(rows):
+            values = _md_cells(row)
             n_cols = max(n_cols, len(values))
             for c, value in enumerate(values):
-                cells.append(Cell(value, r, c, line_start=number + 1, line_end=number + 1))
+                cells.append(Cell(value, r, c, line_start=first + 1, line_end=last + 1))
         end = starts[j - 1] + len(lines[j - 1])
         out.append(Table(0, cells, len(rows), n_cols, span=(starts[i], end), header_rows=1))
         i = j
     return out
+
+
+_MAX_WRAPPED = 12  # lines one wrapped row may take
+
+
+def _header_row(lines: list[str], i: int) -> tuple[int, str] | None:
+    """(last line, text) of a header row starting on line ``i``: a row, maybe
+    wrapped onto the next lines, right above a ``|---|`` rule."""
+    if _MD_ROW.match(lines[i]):
+        last, text = i, lines[i]
+    else:
+        wrapped = _wrapped_row(lines, i, 0)
+        if wrapped is None:
+            return None
+        last, text = wrapped
+    return (last, text) if last + 1 < len(lines) and _MD_RULE.match(lines[last + 1]) else None
+
+
+def _wrapped_row(lines: list[str], j: int, separators: int) -> tuple[int, str] | None:
+    """(last line, text joined by spaces) of a row that opens with ``|`` on line
+    ``j`` and is closed by ``|`` on a later line, once it has the header's
+    number of separators; None when a blank line or a line opening another row
+    comes first."""
+    if not lines[j].lstrip().startswith("|"):
+        return None
+    text = lines[j].rstrip()
+    for k in range(j + 1, min(j + _MAX_WRAPPED, len(lines))):
+        line = lines[k].strip()
+        if not line or line.startswith("|"):
+            return None
+        text = f"{text} {line}"
+        if _MD_ROW.match(text) and len(_MD_SPLIT.findall(text)) >= separators:
+            return k, text
+    return None
 
 
 def _md_cells(line: str) -> list[str]:
