@@ -116,9 +116,7 @@ class ResultCache:
         self._pending = 0
         try:
             self.db = _open(path)
-        except NotACache:
-            raise
-        except sqlite3.DatabaseError as e:
+        except sqlite3.DatabaseError as e:  # NotACache, a ValueError, goes through
             if path.name != DEFAULT_NAME and not _looks_like_sqlite(path):
                 raise NotACache(f"{path_text(path)} is not an SQLite file, so not a kehoach cache: "
                                 "choose another cache file") from None

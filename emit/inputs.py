@@ -70,10 +70,10 @@ def expand(inputs: list[str], out: str | Path | None = None) -> tuple[list[tuple
 
 def output_files(out: Path) -> set[str]:
     """The resolved paths of the files a run writes into ``out``."""
-    from .workbook import TABLE_ORDER
+    from .workbook import TABLE_ORDER, WORKBOOK
     folder = out.resolve()
     return {str(folder / f"{t}.{ext}") for t in TABLE_ORDER for ext in ("csv", "parquet")} | {
-        str(folder / "kehoach.xlsx")}
+        str(folder / WORKBOOK)}
 
 
 def assign_ids(files: list[tuple[Path, str]]) -> list[InputFile]:

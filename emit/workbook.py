@@ -19,6 +19,8 @@ import pandas as pd
 
 from .writers import EXCEL_MAX_COLS, EXCEL_MAX_ROWS, atomic_path
 
+WORKBOOK = "kehoach.xlsx"
+"""The workbook's file name in the output folder."""
 TABLE_ORDER = ["documents", "tasks", "mentions", "agencies", "agencies_review",
                "comparison", "comparison_long"]
 NUMERIC = {"n_tasks", "task_seq", "line_start", "line_end", "match_score", "ref_score"}
@@ -67,7 +69,7 @@ def write_formats(out: Path, formats: tuple[str, ...], pending: dict[str, tuple[
     tables = _tables(out, pending or {})
     written = []
     if "xlsx" in formats:
-        written.append(write_xlsx(out / "kehoach.xlsx", tables, ready))
+        written.append(write_xlsx(out / WORKBOOK, tables, ready))
     if "parquet" in formats:
         for t in tables:
             written.append(write_parquet(t, out / f"{t.name}.parquet", ready if t.pending else None))
@@ -312,5 +314,5 @@ class FormatsProcess:
         self.proc.join()
         if self.started:  # stopped here or killed: its temporary files stay behind
             for tmp in self.out.glob(".*.tmp"):
-                if tmp.name.startswith((".kehoach.xlsx.", *(f".{n}.parquet." for n in TABLE_ORDER))):
+                if tmp.name.startswith((f".{WORKBOOK}.", *(f".{n}.parquet." for n in TABLE_ORDER))):
                     tmp.unlink(missing_ok=True)

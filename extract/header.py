@@ -239,9 +239,9 @@ def _acts(title: str, prelude: list[Paragraph]) -> tuple[list[str], list[str]]:
 
 def _signer(tail: list[Paragraph]) -> str:
     """The signer's name: the line right under the signer's title (``CHỦ TỊCH``),
-    under "(Đã ký)" or under the "Lưu: VT." that ends the recipients, among the last lines, since text saved from a portal
-    may go on after the signature (a footer, links, notes); else the last line
-    when it is a name."""
+    under "(Đã ký)" or under the "Lưu: VT." that ends the recipients, among the
+    last lines, since text saved from a portal may go on after the signature (a
+    footer, links, notes); else the last line when it is a name."""
     lines = [s for s in (p.text.strip().strip("*").strip() for p in tail) if s]
     for i in range(len(lines) - 1, max(0, len(lines) - _SIGNER_REACH) - 1, -1):
         if i and (_SIGN_BLOCK.match(lines[i - 1]) or _SIGNED.match(lines[i - 1]) or _FILED.match(lines[i - 1])):

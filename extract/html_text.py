@@ -25,7 +25,6 @@ _BLOCKS = frozenset({
 })
 _BOLD = frozenset({"b", "strong"})
 _ITALIC = frozenset({"i", "em"})
-_VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "col", "wbr", "area", "base", "source"})
 _DOCUMENT = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
                        re.IGNORECASE | re.DOTALL)
 _MARKUP = re.compile(r"<(?:body|p|div|br|table|span|font)\b", re.IGNORECASE)
@@ -66,7 +65,7 @@ class _PageText(HTMLParser):
         if tag == "body":
             self.skipping.clear()  # a head left unclosed ends here
         if self.skipping or tag in _SKIPPED:
-            if tag in _SKIPPED and tag not in _VOID:
+            if tag in _SKIPPED:
                 self.skipping.append(tag)
             return
         if self.tables or tag == "table":
