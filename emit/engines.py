@@ -86,42 +86,131 @@ class SerialEngine:
         pass
 
 
+# Small text files go to the pool several at a time: one round trip (pickling,
+# pipes, pebble's bookkeeping) per few documents instead of per document.
+CHUNK_DOCS = 8
+CHUNK_FILE_BYTES = 256 << 10
+_CHUNKABLE = frozenset({"", ".txt", ".text", ".md", ".markdown"})
+
+
+class Overtime(BaseException):
+    """A document ran past its time in a chunk (not an ``Exception``: the
+    per-document ``except Exception`` must not turn it into an internal error)."""
+
+
+def _overtime(signum, frame):
+    raise Overtime
+
+
+def process_chunk(items: list[InputFile], config: Config, timeout: float | None) -> list[bytes]:
+    """Several small text documents in one task, each under its own ``timeout``
+    (an alarm in the worker: reading plain text is Python code, which the alarm
+    interrupts; the pool's deadline for the whole chunk backs it up)."""
+    import signal
+    out = []
+    previous = signal.signal(signal.SIGALRM, _overtime) if timeout else None
+    try:
+        for item in items:
+            try:
+                if timeout:
+                    signal.setitimer(signal.ITIMER_REAL, timeout)
+                blob = process_item(item, config)
+                if timeout:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            except Overtime:
+                blob = _failed(item, f"timed out after {timeout:g}s")
+            out.append(blob)
+    finally:
+        if timeout:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    return out
+
+
+def _small_text(item: InputFile) -> bool:
+    if item.path.suffix.lower() not in _CHUNKABLE:
+        return False
+    try:
+        return item.path.stat().st_size <= CHUNK_FILE_BYTES
+    except OSError:
+        return False  # alone, so that its error is its own
+
+
+def chunked(items: Iterable[InputFile], size: int) -> Iterator[list[InputFile]]:
+    """Runs of up to ``size`` small text files, in input order; any other file
+    (PDF, DOCX, a large text) alone."""
+    run: list[InputFile] = []
+    for item in items:
+        if size > 1 and _small_text(item):
+            run.append(item)
+            if len(run) < size:
+                continue
+        elif run:
+            yield run
+            run = []
+            yield [item]
+            continue
+        else:
+            run = [item]
+        yield run
+        run = []
+    if run:
+        yield run
+
+
 class PoolEngine:
     """A local process pool (pebble): a document that exceeds ``timeout``
-    seconds has its worker killed and replaced, and becomes a failed row."""
+    seconds has its worker killed and replaced, and becomes a failed row.
+
+    Small text files travel in chunks (:func:`chunked`), sized so that every
+    worker gets several; a chunk whose worker dies or misses the deadline is
+    done again one document at a time, so only the culprit fails."""
 
     name = "local"
 
-    def __init__(self, config: Config, workers: int, timeout: float | None):
+    def __init__(self, config: Config, workers: int, timeout: float | None, n_items: int = 0):
         from pebble import ProcessPool
         pipeline_for(config)  # built once here, inherited by forked workers
         self.config, self.timeout = config, timeout
+        self.chunk = max(1, min(CHUNK_DOCS, n_items // (workers * 4)))
         self.window = max(4, workers * 8)
         self.pool = ProcessPool(max_workers=workers)
 
-    def map(self, items: Iterable[InputFile]) -> Iterator[tuple[InputFile, dict]]:
+    def _schedule(self, chunk: list[InputFile]):
+        if len(chunk) == 1:
+            return self.pool.schedule(process_item, (chunk[0], self.config), timeout=self.timeout)
+        deadline = self.timeout * len(chunk) + 5 if self.timeout else None
+        return self.pool.schedule(process_chunk, (chunk, self.config, self.timeout), timeout=deadline)
+
+    def _result(self, chunk: list[InputFile], fut) -> list[bytes]:
         from concurrent.futures import TimeoutError as FutureTimeout
         from pebble import ProcessExpired
+        try:
+            got = fut.result()
+            return got if len(chunk) > 1 else [got]
+        except (FutureTimeout, ProcessExpired) as e:
+            if len(chunk) > 1:  # one of them hung or crashed the worker: find which
+                return [self._result([item], self._schedule([item]))[0] for item in chunk]
+            if isinstance(e, ProcessExpired):
+                return [_failed(chunk[0], f"worker crashed (exit code {e.exitcode})")]
+            return [_failed(chunk[0], f"timed out after {self.timeout:g}s")]
+        except Exception as e:
+            return [_failed(item, f"internal error: {type(e).__name__}: {e}") for item in chunk]
+
+    def map(self, items: Iterable[InputFile]) -> Iterator[tuple[InputFile, dict]]:
         pending: deque = deque()
-        it = iter(items)
-        for item in it:
-            pending.append((item, self.pool.schedule(process_item, (item, self.config), timeout=self.timeout)))
+        chunks = chunked(items, self.chunk)
+        for chunk in chunks:
+            pending.append((chunk, self._schedule(chunk)))
             if len(pending) >= self.window:
                 break
         while pending:
-            item, fut = pending.popleft()
-            try:
-                result = fut.result()
-            except FutureTimeout:
-                result = _failed(item, f"timed out after {self.timeout:g}s")
-            except ProcessExpired as e:
-                result = _failed(item, f"worker crashed (exit code {e.exitcode})")
-            except Exception as e:
-                result = _failed(item, f"internal error: {type(e).__name__}: {e}")
-            nxt = next(it, None)
+            chunk, fut = pending.popleft()
+            results = self._result(chunk, fut)
+            nxt = next(chunks, None)
             if nxt is not None:
-                pending.append((nxt, self.pool.schedule(process_item, (nxt, self.config), timeout=self.timeout)))
-            yield item, result
+                pending.append((nxt, self._schedule(nxt)))
+            yield from zip(chunk, results)
 
     def close(self) -> None:
         self.pool.stop()
@@ -186,4 +275,4 @@ def make_engine(name: str, config: Config, workers: int | None, timeout: float |
         return DaskEngine(config, workers, scheduler, timeout)
     if name == "serial" or (name == "local" and (workers == 1 or n_items <= 2) and not timeout):
         return SerialEngine(config)
-    return PoolEngine(config, workers, timeout)
+    return PoolEngine(config, workers, timeout, n_items)

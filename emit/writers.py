@@ -5,7 +5,7 @@ never leaves a half-written table behind.
 """
 from __future__ import annotations
 
-import csv
+import codecs
 import os
 import tempfile
 import unicodedata
@@ -52,7 +52,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 class CsvTable:
-    """A CSV file opened for streaming rows (UTF-8 with BOM, RFC 4180, CRLF)."""
+    """A CSV file opened for streaming rows (UTF-8 with BOM, RFC 4180, CRLF).
+
+    The file is binary: rows arrive as text (:meth:`write`, :meth:`write_clean`)
+    or already encoded by the workers (:meth:`write_rendered`), which is most
+    of an archive's bytes."""
 
     def __init__(self, path: Path, columns: list[str]):
         self.path, self.columns = Path(path), columns
@@ -60,27 +64,24 @@ class CsvTable:
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         self._tmp = Path(tmp)
-        self._f = open(self._tmp, "w", encoding="utf-8-sig", newline="")
-        self._w = csv.DictWriter(self._f, fieldnames=columns, lineterminator="\r\n", extrasaction="ignore")
-        self._w.writeheader()
+        self._f = open(self._tmp, "wb")
+        self._f.write(codecs.BOM_UTF8 + csv_line(list(columns)).encode("utf-8"))
         self.rows = 0
 
     def write(self, rows: Iterable[dict]) -> None:
-        for r in rows:
-            self._w.writerow({c: _cell(r.get(c)) for c in self.columns})
-            self.rows += 1
+        self.write_clean([[_cell(r.get(c)) for c in self.columns] for r in rows])
 
     def write_clean(self, rows: list[list[str]]) -> None:
         """Rows of values that are already NFC text (from this package's own tables)."""
-        self._f.write("".join([csv_line(_texts(r)) for r in rows]))
+        self._f.write("".join([csv_line(_texts(r)) for r in rows]).encode("utf-8"))
         self.rows += len(rows)
 
-    def write_rendered(self, first: str, lines: list[str]) -> None:
+    def write_rendered(self, first: str, lines: list[bytes]) -> None:
         """Rows rendered by :func:`render_rows`, each prefixed with its first
         column's value (the doc_id, which a cached result may change)."""
         if lines:
-            head = _first_field(first)
-            self._f.write("".join([head + line for line in lines]))
+            head = _first_field(first).encode("utf-8")
+            self._f.write(b"".join([head + line for line in lines]))
             self.rows += len(lines)
 
     def close(self, commit: bool = True) -> None:
@@ -125,17 +126,17 @@ def csv_line(fields: list[str]) -> str:
     return ",".join(map(_quoted, fields)) + "\r\n"
 
 
-def render_rows(rows: Iterable[dict], columns: list[str]) -> list[str]:
+def render_rows(rows: Iterable[dict], columns: list[str]) -> list[bytes]:
     """CSV lines of ``rows`` without their first column, quoted as
-    :class:`CsvTable` writes them. Workers render their documents' rows, so
-    that the process writing the files only joins text, and a cached result is
-    text ready to write."""
+    :class:`CsvTable` writes them and encoded as UTF-8. Workers render their
+    documents' rows, so that the process writing the files only joins bytes,
+    and a cached result is ready to write."""
     rest = columns[1:]
     out = [csv_line(_texts(map(r.get, rest))) for r in rows]
-    if all(map(_is_nfc, out)):
-        return out
-    # NFC of a line is NFC of each field: the separators are ASCII
-    return [unicodedata.normalize("NFC", line) for line in out]
+    if not all(map(_is_nfc, out)):
+        # NFC of a line is NFC of each field: the separators are ASCII
+        out = [unicodedata.normalize("NFC", line) for line in out]
+    return [line.encode("utf-8") for line in out]
 
 
 def _is_nfc(text: str) -> bool:

@@ -367,3 +367,73 @@ def test_a_workbook_process_killed_midway_leaves_the_batch_to_write_it(tmp_path,
     assert _sheets(tmp_path / "o" / "kehoach.xlsx") == _sheets(tmp_path / "here" / "kehoach.xlsx")
     assert (tmp_path / "o" / "comparison_long.parquet").exists()
     assert not list((tmp_path / "o").glob(".*.tmp"))
+
+
+# -- chunks: small text files travel to the pool several at a time ----------
+
+def _copies(folder: Path, n: int) -> Path:
+    """``n`` copies of the seeds, ``00_…`` to ``n-1_…``: enough files for the
+    pool to send them in chunks (it keeps several chunks per worker)."""
+    folder.mkdir()
+    seeds = sorted(RAW.glob("*.txt"))
+    for i in range(n):
+        shutil.copy(seeds[i % len(seeds)], folder / f"{i:02d}_{seeds[i % len(seeds)].stem[:3]}.txt")
+    return folder
+
+
+def test_chunks_group_small_text_files_and_keep_the_order(tmp_path):
+    for name, size in (("a.txt", 10), ("b.txt", 10), ("c.pdf", 10), ("d.txt", 10), ("e.txt", 10),
+                       ("f.txt", 10), ("big.txt", engines.CHUNK_FILE_BYTES + 1), ("g.md", 10)):
+        (tmp_path / name).write_bytes(b"x" * size)
+    items = [engines.InputFile(p, str(p), p.stem) for p in
+             (tmp_path / n for n in ("a.txt", "b.txt", "c.pdf", "d.txt", "e.txt", "f.txt", "big.txt", "g.md",
+                                     "missing.txt"))]
+    runs = [[i.doc_id for i in run] for run in engines.chunked(items, 2)]
+    assert runs == [["a", "b"], ["c"], ["d", "e"], ["f"], ["big"], ["g"], ["missing"]]
+    assert [[i.doc_id for i in run] for run in engines.chunked(items, 1)] == [[i.doc_id] for i in items]
+
+
+def test_chunked_pool_equals_serial(tmp_path):
+    src = _copies(tmp_path / "src", 24)
+    batch.run([str(src)], tmp_path / "serial", engine="serial", formats=("csv",))
+    eng = engines.PoolEngine(engines.Config(), 2, 30, 24)
+    eng.close()
+    assert eng.chunk == 3
+    batch.run([str(src)], tmp_path / "pool", engine="local", workers=2, formats=("csv",))
+    _same_tables(tmp_path / "serial", tmp_path / "pool")
+
+
+def _hang_on_07(item, config):
+    if item.doc_id.startswith("07_"):
+        time.sleep(60)
+    return _real_process_item(item, config)
+
+
+def _crash_on_07(item, config):
+    if item.doc_id.startswith("07_"):
+        import os
+        os._exit(3)
+    return _real_process_item(item, config)
+
+
+def _deaf_hang_on_07(item, config):
+    """A hang the worker's alarm cannot end (as in C code that never returns)."""
+    if item.doc_id.startswith("07_"):
+        import signal
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(60)
+    return _real_process_item(item, config)
+
+
+@pytest.mark.parametrize("culprit, reason", [(_hang_on_07, "timed out after 2s"),
+                                             (_crash_on_07, "worker crashed (exit code 3)"),
+                                             (_deaf_hang_on_07, "timed out after 2s")])
+def test_in_a_chunk_only_the_culprit_fails(culprit, reason, monkeypatch, tmp_path):
+    src = _copies(tmp_path / "src", 24)
+    monkeypatch.setattr(engines, "process_item", culprit)
+    t0 = time.perf_counter()
+    summary = batch.run([str(src)], tmp_path / "out", engine="local", workers=2, timeout=2, formats=("csv",))
+    assert time.perf_counter() - t0 < 40
+    docs = {r[0]: r for r in _table(tmp_path / "out", "documents.csv")[1:]}
+    assert docs["07_002"][2] == "failed" and docs["07_002"][3] == reason
+    assert summary.ok == 23 and summary.failed == 1

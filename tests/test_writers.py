@@ -34,7 +34,7 @@ def test_rendered_rows_read_back_as_nfc_fields(rows):
 
     lines = render_rows(rows, ["a", "b", "c"])
     assert len(lines) == len(rows)
-    back = list(csv.reader(io.StringIO("".join("x," + line for line in lines))))
+    back = list(csv.reader(io.StringIO("".join("x," + line.decode("utf-8") for line in lines))))
     want = [["x", unicodedata.normalize("NFC", r["b"]),
              "" if r["c"] is None else unicodedata.normalize("NFC", str(r["c"]))] for r in rows]
     assert back == want
