@@ -206,8 +206,24 @@ def document_cells(implements: str, tasks: list[dict[str, str]], support: dict[t
     of its decision, or its decision's ``not_aligned`` row). The comparison is
     these parts gathered row by row, so a batch can compute them per document."""
     ref = _doc_reference([t["ref_decision"] for t in tasks], implements)
-    rows = _rows_of(ref.symbol) if ref else [_not_aligned_row(implements)]
-    return (ref.symbol if ref else ""), [(r, _cell(_cell_tasks(r, tasks), support, r.kind)) for r in rows]
+    if ref is None:
+        row = _not_aligned_row(implements)
+        return "", [(row, _cell(_cell_tasks(row, tasks), support, row.kind))]
+    # one pass over the tasks instead of one per row: most rows of a decision
+    # hold no task of a given plan, and their cell is the empty one
+    by_ref: dict[str, list[int]] = {}
+    for i, t in enumerate(tasks):
+        by_ref.setdefault(t["ref_task"], []).append(i)
+    cells = []
+    for r in _rows_of(ref.symbol):
+        found = by_ref.get("", []) if r.kind == "local" else sorted(i for m in r.members for i in by_ref.get(m, ()))
+        cells.append((r, _cell([tasks[i] for i in found], support, r.kind) if found else dict(_EMPTY_CELL)))
+    return ref.symbol, cells
+
+
+_EMPTY_CELL = {"covered": "no", "task_ids": "", "lead_types": "", "support_types": "", "time_start": "",
+               "time_end": "", "adaptation": ""}
+"""The cell of a row that none of the document's tasks fill (what :func:`_cell` gives for no task)."""
 
 
 @lru_cache(maxsize=64)

@@ -4,6 +4,7 @@ yields results in input order, so the tables do not depend on the engine.
 """
 from __future__ import annotations
 
+import gc
 import os
 from collections import deque
 from dataclasses import dataclass
@@ -171,6 +172,10 @@ class PoolEngine:
     def __init__(self, config: Config, workers: int, timeout: float | None, n_items: int = 0):
         from pebble import ProcessPool
         pipeline_for(config)  # built once here, inherited by forked workers
+        # Out of the collector's sight: a full collection in a worker would walk the
+        # pipeline's objects again and again, and write to their pages (copy-on-write).
+        gc.collect()
+        gc.freeze()
         self.config, self.timeout = config, timeout
         self.chunk = max(1, min(CHUNK_DOCS, n_items // (workers * 4)))
         self.window = max(4, workers * 8)

@@ -214,3 +214,26 @@ def test_streamed_comparison_skips_orphans_and_failed_documents(tmp_path):
                   read_table(tmp_path / "mentions.csv"))
     pd.testing.assert_frame_equal(cmp.wide, w)
     pd.testing.assert_frame_equal(cmp.long, lg)
+
+
+def test_the_empty_cell_is_the_cell_of_no_task():
+    from emit.comparison import _EMPTY_CELL, _cell
+    assert _EMPTY_CELL == _cell([], {}, "task") == _cell([], {}, "group") == _cell([], {}, "local")
+
+
+def test_document_cells_are_the_cells_of_each_rows_tasks(out):
+    """The one-pass indexing gives, for every row, the cell of the tasks that
+    row's definition (``_cell_tasks``) selects, on the sample's real tables."""
+    from emit.comparison import _cell, _cell_tasks, _rows_of, _tasks_by_doc, document_cells, support_map
+    tasks, mentions = read_table(out / "tasks.csv"), read_table(out / "mentions.csv")
+    support = support_map(zip(*(mentions[c].tolist() for c in ("doc_id", "task_id", "role", "agency_type"))))
+    by_doc = _tasks_by_doc(tasks)
+    covered = 0
+    for doc_id in PLANS_977:
+        recs = by_doc[doc_id]
+        symbol, part = document_cells("977/QĐ-TTg", recs, support)
+        assert symbol == REF.symbol and [r for r, _ in part] == _rows_of(REF.symbol)
+        for row, cell in part:
+            assert cell == _cell(_cell_tasks(row, recs), support, row.kind), (doc_id, row.code)
+            covered += cell["covered"] == "yes"
+    assert covered > 20
