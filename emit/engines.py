@@ -129,6 +129,9 @@ def process_chunk(items: list[InputFile], config: Config, timeout: float | None)
 
 
 def _small_text(item: InputFile) -> bool:
+    """Whether a file may share a chunk: plain text, small enough to take
+    milliseconds (PDF, DOCX and web pages spend time in C code, which an alarm
+    may not interrupt)."""
     if item.path.suffix.lower() not in _CHUNKABLE:
         return False
     try:
@@ -144,17 +147,14 @@ def chunked(items: Iterable[InputFile], size: int) -> Iterator[list[InputFile]]:
     for item in items:
         if size > 1 and _small_text(item):
             run.append(item)
-            if len(run) < size:
-                continue
-        elif run:
+            if len(run) == size:
+                yield run
+                run = []
+            continue
+        if run:
             yield run
             run = []
-            yield [item]
-            continue
-        else:
-            run = [item]
-        yield run
-        run = []
+        yield [item]
     if run:
         yield run
 
@@ -184,6 +184,7 @@ class PoolEngine:
     def _schedule(self, chunk: list[InputFile]):
         if len(chunk) == 1:
             return self.pool.schedule(process_item, (chunk[0], self.config), timeout=self.timeout)
+        # each document's own time, and a margin: the alarms end a hang long before
         deadline = self.timeout * len(chunk) + 5 if self.timeout else None
         return self.pool.schedule(process_chunk, (chunk, self.config, self.timeout), timeout=deadline)
 
@@ -193,14 +194,14 @@ class PoolEngine:
         try:
             got = fut.result()
             return got if len(chunk) > 1 else [got]
-        except (FutureTimeout, ProcessExpired) as e:
-            if len(chunk) > 1:  # one of them hung or crashed the worker: find which
+        except Exception as e:
+            if len(chunk) > 1:  # one of them hung, crashed the worker or failed: find which
                 return [self._result([item], self._schedule([item]))[0] for item in chunk]
             if isinstance(e, ProcessExpired):
                 return [_failed(chunk[0], f"worker crashed (exit code {e.exitcode})")]
-            return [_failed(chunk[0], f"timed out after {self.timeout:g}s")]
-        except Exception as e:
-            return [_failed(item, f"internal error: {type(e).__name__}: {e}") for item in chunk]
+            if isinstance(e, FutureTimeout):
+                return [_failed(chunk[0], f"timed out after {self.timeout:g}s")]
+            return [_failed(chunk[0], f"internal error: {type(e).__name__}: {e}")]
 
     def map(self, items: Iterable[InputFile]) -> Iterator[tuple[InputFile, dict]]:
         pending: deque = deque()

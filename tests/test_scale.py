@@ -416,6 +416,12 @@ def _crash_on_07(item, config):
     return _real_process_item(item, config)
 
 
+def _raise_on_07(item, config):
+    if item.doc_id.startswith("07_"):
+        raise RuntimeError("boom")
+    return _real_process_item(item, config)
+
+
 def _deaf_hang_on_07(item, config):
     """A hang the worker's alarm cannot end (as in C code that never returns)."""
     if item.doc_id.startswith("07_"):
@@ -427,6 +433,7 @@ def _deaf_hang_on_07(item, config):
 
 @pytest.mark.parametrize("culprit, reason", [(_hang_on_07, "timed out after 2s"),
                                              (_crash_on_07, "worker crashed (exit code 3)"),
+                                             (_raise_on_07, "internal error: RuntimeError: boom"),
                                              (_deaf_hang_on_07, "timed out after 2s")])
 def test_in_a_chunk_only_the_culprit_fails(culprit, reason, monkeypatch, tmp_path):
     src = _copies(tmp_path / "src", 24)
