@@ -10,6 +10,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from extract.html_text import HTML_SUFFIXES
+from extract.ingest import TEXT_SUFFIXES
 from extract.model import Document
 
 from . import tables
@@ -91,7 +93,7 @@ class SerialEngine:
 # pipes, pebble's bookkeeping) per few documents instead of per document.
 CHUNK_DOCS = 8
 CHUNK_FILE_BYTES = 256 << 10
-_CHUNKABLE = frozenset({"", ".txt", ".text", ".md", ".markdown"})
+_CHUNKABLE = TEXT_SUFFIXES - HTML_SUFFIXES  # a page goes through the HTML parser: alone
 
 
 class Overtime(BaseException):
@@ -109,22 +111,19 @@ def process_chunk(items: list[InputFile], config: Config, timeout: float | None)
     interrupts; the pool's deadline for the whole chunk backs it up)."""
     import signal
     out = []
-    previous = signal.signal(signal.SIGALRM, _overtime) if timeout else None
+    previous = signal.signal(signal.SIGALRM, _overtime)
     try:
         for item in items:
             try:
-                if timeout:
-                    signal.setitimer(signal.ITIMER_REAL, timeout)
+                signal.setitimer(signal.ITIMER_REAL, timeout or 0)  # 0: no alarm
                 blob = process_item(item, config)
-                if timeout:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.setitimer(signal.ITIMER_REAL, 0)
             except Overtime:
                 blob = _failed(item, f"timed out after {timeout:g}s")
             out.append(blob)
     finally:
-        if timeout:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     return out
 
 
@@ -172,14 +171,18 @@ class PoolEngine:
     def __init__(self, config: Config, workers: int, timeout: float | None, n_items: int = 0):
         from pebble import ProcessPool
         pipeline_for(config)  # built once here, inherited by forked workers
-        # Out of the collector's sight: a full collection in a worker would walk the
-        # pipeline's objects again and again, and write to their pages (copy-on-write).
-        gc.collect()
-        gc.freeze()
+        # The pipeline out of the collector's sight for the run: full collections would
+        # walk its objects again and again (and, in a worker, write to its shared pages).
+        # This process thaws at close (unless its caller froze objects of its own);
+        # each worker freezes what it inherits.
+        self._thaw = gc.get_freeze_count() == 0
+        if self._thaw:
+            gc.collect()
+            gc.freeze()
         self.config, self.timeout = config, timeout
         self.chunk = max(1, min(CHUNK_DOCS, n_items // (workers * 4)))
         self.window = max(4, workers * 8)
-        self.pool = ProcessPool(max_workers=workers)
+        self.pool = ProcessPool(max_workers=workers, initializer=gc.freeze)
 
     def _schedule(self, chunk: list[InputFile]):
         if len(chunk) == 1:
@@ -221,6 +224,9 @@ class PoolEngine:
     def close(self) -> None:
         self.pool.stop()
         self.pool.join()
+        if self._thaw:
+            gc.unfreeze()
+            self._thaw = False
 
 
 class DaskEngine:

@@ -27,6 +27,8 @@ _BOLD = frozenset({"b", "strong"})
 _ITALIC = frozenset({"i", "em"})
 _DOCUMENT = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
                        re.IGNORECASE | re.DOTALL)
+HTML_SUFFIXES = frozenset({".htm", ".html", ".xhtml"})
+"""Extensions of web pages."""
 _MARKUP = re.compile(r"<(?:body|p|div|br|table|span|font)\b", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 
@@ -38,7 +40,7 @@ def is_html_document(text: str, suffix: str = "") -> bool:
     there its line ends mean something, and the cleanup removes the tags."""
     if _DOCUMENT.match(text[:4096]):
         return True
-    if suffix not in (".htm", ".html", ".xhtml") or not _MARKUP.search(text):
+    if suffix not in HTML_SUFFIXES or not _MARKUP.search(text):
         return False
     lines = [line for line in text[:200_000].split("\n") if line.strip()]
     return sum("<" in line for line in lines) >= 0.5 * len(lines)

@@ -18,10 +18,10 @@ from collections import Counter
 from pathlib import Path
 
 from extract import legacy
-from extract.html_text import html_to_text, is_html_document
+from extract.html_text import HTML_SUFFIXES, html_to_text, is_html_document
 from extract.model import IngestError, SourceText, Table
 
-TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".xhtml"})
+TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".markdown"}) | HTML_SUFFIXES
 """Extensions read as plain text; unknown extensions are read as text only when
 their bytes look like text."""
 

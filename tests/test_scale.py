@@ -444,3 +444,15 @@ def test_in_a_chunk_only_the_culprit_fails(culprit, reason, monkeypatch, tmp_pat
     docs = {r[0]: r for r in _table(tmp_path / "out", "documents.csv")[1:]}
     assert docs["07_002"][2] == "failed" and docs["07_002"][3] == reason
     assert summary.ok == 23 and summary.failed == 1
+
+
+def test_workers_freeze_what_they_inherit_and_the_caller_keeps_its_heap(tmp_path):
+    import gc
+    before = gc.get_freeze_count()
+    eng = engines.PoolEngine(engines.Config(), 2, 30, 24)
+    try:
+        assert eng.pool.schedule(gc.get_freeze_count).result() > 0
+    finally:
+        eng.close()
+    batch.run([str(_copies(tmp_path / "src", 24))], tmp_path / "out", engine="local", workers=2, formats=("csv",))
+    assert gc.get_freeze_count() == before
