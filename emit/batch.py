@@ -138,13 +138,16 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         engine: str = "local", workers: int | None = None, timeout: float | None = 300.0,
         scheduler: str | None = None, cache: str | Path | None = None, force: bool = False,
         progress: Callable[[int], object] | None = None,
-        stage: Callable[[str], object] | None = None) -> RunSummary:
+        stage: Callable[[str], object] | None = None,
+        planned: Callable[[int], object] | None = None) -> RunSummary:
     """Process ``inputs`` (files, folders, globs) and write the tables to ``out_dir``.
 
     ``cache`` is an SQLite file of earlier results (None: no cache); with
-    ``force`` every file is processed again. ``progress`` is told of each
-    document done; ``stage`` of what follows the documents (the comparison and
-    the workbook, which take a while on an archive).
+    ``force`` every file is processed again. ``planned`` is told how many
+    inputs were found, once they are listed (a progress bar's total, without
+    listing an archive twice); ``progress`` of each document done; ``stage`` of
+    what follows the documents (the comparison and the workbook, which take a
+    while on an archive).
     """
     start = time.perf_counter()
     _refuse_inside_writer()
@@ -152,6 +155,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
     check_out_dir(out)
     files, missing = expand(inputs, out)
     items = assign_ids(files)
+    if planned:
+        planned(len(files) + len(missing))
     config = Config(aliases=str(aliases) if aliases else None, steps=tuple(steps) if steps else None)
     summary = RunSummary(out)
     if not files and not missing:  # an empty folder, say: not an error, but surely not what was meant

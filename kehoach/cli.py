@@ -32,6 +32,32 @@ def _out_dir(ctx, param, value):
     return value
 
 
+class _Progress:
+    """A tqdm bar on stderr, opened once the run knows how many inputs it has
+    (none for three or fewer, or with --no-progress)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+
+    def planned(self, total: int) -> None:
+        if self.enabled and total > 3:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def stage(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(text)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--out", "out_dir", default="data/out", show_default=True, callback=_out_dir,
@@ -69,18 +95,14 @@ def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, 
         kehoach run "archive/**/*.docx" -o out --format parquet --workers 8
         kehoach run archive -o out --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    total = batch.count_inputs(list(inputs), out_dir)
-    bar = None
-    if total > 3 and not no_progress:
-        from tqdm import tqdm
-        bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+    bar = _Progress(enabled=not no_progress)
     cache = None if no_cache else (cache_path or str(Path(out_dir) / DEFAULT_NAME))
     try:
         summary = batch.run(list(inputs), out_dir, aliases=aliases,
                             formats=tuple(dict.fromkeys(("csv", "xlsx") + tuple(formats))),
                             engine=engine, workers=workers, timeout=timeout, scheduler=scheduler,
-                            cache=cache, force=force, progress=bar.update if bar else None,
-                            stage=bar.set_postfix_str if bar else None)
+                            cache=cache, force=force, planned=bar.planned, progress=bar.update,
+                            stage=bar.stage)
     except NotACache as e:
         raise click.BadParameter(str(e), param_hint="'--cache'") from None
     except KeyboardInterrupt:  # after the documents: while writing the comparison or the workbook
@@ -88,8 +110,7 @@ def run(inputs, out_dir, formats, aliases, workers, timeout, engine, scheduler, 
                    "written are complete, the others keep their earlier version, if any", err=True)
         raise SystemExit(130)
     finally:
-        if bar:
-            bar.close()
+        bar.close()
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(summary.line())

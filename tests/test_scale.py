@@ -220,8 +220,15 @@ def test_a_damaged_entry_is_processed_again_under_the_timeout(monkeypatch, tmp_p
 def test_the_stage_after_the_documents_is_announced_once_they_are_done(tmp_path):
     events = []
     batch.run([str(RAW)], tmp_path, engine="serial", formats=("csv",), progress=events.append,
-              stage=events.append)
-    assert events == [1] * 5 + ["writing the comparison"]
+              stage=events.append, planned=lambda n: events.append(("planned", n)))
+    assert events == [("planned", 5)] + [1] * 5 + ["writing the comparison"]
+
+
+def test_the_number_of_inputs_is_told_once_with_missing_ones_counted(tmp_path):
+    told = []
+    summary = batch.run([str(RAW), str(tmp_path / "absent.txt")], tmp_path / "out", engine="serial",
+                        formats=("csv",), planned=told.append)
+    assert told == [6] == [summary.documents]
 
 
 def test_interrupted_run_leaves_complete_files(tmp_path):
