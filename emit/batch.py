@@ -167,10 +167,10 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         store = ResultCache(Path(cache), pipeline_version(f"{config.steps}|{alias_bytes}"))
     try:
         try:
-            todo, shas, cached = _plan(items, store, force)
+            plan = _plan(items, store, force)
         except sqlite3.DatabaseError as e:  # damage that opening the cache did not show
             store.replace(e)
-            todo, shas, cached = _plan(items, store, force)
+            plan = _plan(items, store, force)
     except KeyboardInterrupt:  # while hashing: nothing written yet, earlier outputs stay
         if store:
             store.close()
@@ -179,9 +179,9 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         return summary
     if store is not None and store.replaced:
         summary.warnings.append(store.replaced)
-    key = _run_key(store, out, items, shas, missing, formats) if store is not None else ""
+    todo, shas, cached = plan.todo, plan.shas, plan.cached
     if store is not None and not force and not todo:
-        last = store.last_run(out, key)
+        last = store.last_run(out, _run_key(store, out, items, shas, missing, formats))
         if last is not None:
             store.close()
             for k, v in last.items():
@@ -213,8 +213,10 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
                         got, blob = next(results)
                         assert got is item
                     payload = decode_payload(blob)
-                    if store is not None and payload["cacheable"] and item.doc_id in shas:
-                        store.put(shas[item.doc_id], blob)
+                    if store is not None:
+                        plan.learn(item, payload, store)
+                        if payload["cacheable"] and item.doc_id in shas:
+                            store.put(shas[item.doc_id], blob)
                 outputs.add(payload, summary)
                 if progress:
                     progress(1)
@@ -242,7 +244,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
             stage(tail_label(formats))
         summary.files += _comparison_and_formats(outputs, formats, writer)
         if store:
-            store.record_run(out, key, summary.counts(), summary.files)
+            store.record_run(out, _run_key(store, out, items, shas, missing, formats), summary.counts(),
+                             summary.files)
     finally:
         if store:
             store.close()
@@ -363,27 +366,51 @@ def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...], writer=
         writer.stop()
 
 
-def _plan(items: list[InputFile], store: ResultCache | None,
-          force: bool) -> tuple[list[InputFile], dict[str, str], set[str]]:
-    """(files to process, sha256 by doc_id, doc_ids whose result is cached)."""
-    todo: list[InputFile] = []
-    shas: dict[str, str] = {}
-    cached: set[str] = set()
+@dataclass
+class _Plan:
+    """What a run does with its inputs: the files to process, the sha256 of
+    each input known so far, the doc_ids whose result is cached, and the files
+    whose content is hashed by the worker that reads them (doc_id → their
+    :meth:`~emit.cache.ResultCache.file_state`)."""
+
+    todo: list[InputFile] = field(default_factory=list)
+    shas: dict[str, str] = field(default_factory=dict)
+    cached: set[str] = field(default_factory=set)
+    unhashed: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+    def learn(self, item: InputFile, payload: dict, store: ResultCache) -> None:
+        """Take the sha256 of an unhashed file from its result (the worker
+        hashed the bytes it read) and remember it for the next run."""
+        state = self.unhashed.pop(item.doc_id, None)
+        sha = payload["document"].get("sha256") if state else None
+        if sha:
+            self.shas[item.doc_id] = sha
+            store.remember(state, sha)
+
+
+def _plan(items: list[InputFile], store: ResultCache | None, force: bool) -> _Plan:
+    """Which inputs to process. Each is hashed to look up its result, unless no
+    result could be found anyway (a new cache, ``force``): then the worker's
+    hash of what it reads is taken instead, and processing starts at once."""
+    plan = _Plan()
+    if store is None:
+        plan.todo = list(items)
+        return plan
+    lookup = not force and store.has_results()
     for item in items:
-        if store is None:
-            todo.append(item)
-            continue
+        plan.todo.append(item)
         try:
+            if not lookup:
+                plan.unhashed[item.doc_id] = store.file_state(item.path)
+                continue
             sha = store.sha_for(item.path)
         except OSError:
-            todo.append(item)
             continue
-        shas[item.doc_id] = sha
-        if not force and store.has(sha):
-            cached.add(item.doc_id)
-        else:
-            todo.append(item)
-    return todo, shas, cached
+        plan.shas[item.doc_id] = sha
+        if store.has(sha):
+            plan.cached.add(item.doc_id)
+            plan.todo.pop()
+    return plan
 
 
 def _run_key(store: ResultCache, out: Path, items: list[InputFile], shas: dict[str, str],

@@ -202,22 +202,44 @@ class ResultCache:
         """The file's sha256, hashed again only when its size or mtime changed;
         OSError for what cannot be hashed (a named pipe or a device never ends),
         sqlite3.DatabaseError when the cache is damaged (see :meth:`replace`)."""
+        seen = self.file_state(path)
+        if self.broken:
+            return file_sha256(path)
+        row = self.db.execute("SELECT size, mtime, sha FROM files WHERE path=?", (seen[0],)).fetchone()
+        if row and (row[0], row[1]) == seen[1:]:
+            return row[2]
+        sha = file_sha256(path)
+        self.remember(seen, sha)
+        return sha
+
+    @staticmethod
+    def file_state(path: Path) -> tuple[str, int, int]:
+        """(key, size, mtime) by which the files table knows a file; OSError
+        for one that is not a regular file."""
         st = path.stat()
         if special_file(st.st_mode):
             raise OSError(f"not a regular file: {path}")
+        return path_text(path.resolve()), st.st_size, st.st_mtime_ns
+
+    def remember(self, state: tuple[str, int, int], sha: str) -> None:
+        """That the file in ``state`` (:meth:`file_state`, taken before it was
+        read) holds content ``sha``: it is not hashed again while it keeps its
+        size and mtime."""
         if self.broken:
-            return file_sha256(path)
-        key = path_text(path.resolve())
-        row = self.db.execute("SELECT size, mtime, sha FROM files WHERE path=?", (key,)).fetchone()
-        if row and row[0] == st.st_size and row[1] == st.st_mtime_ns:
-            return row[2]
-        sha = file_sha256(path)
+            return
         try:
-            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (key, st.st_size, st.st_mtime_ns, sha))
+            self.db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?)", (*state, sha))
             self._tick()
         except sqlite3.DatabaseError as e:  # reads failing are the caller's (replace); writes, this run's
             self._break(e)
-        return sha
+
+    def has_results(self) -> bool:
+        """Whether any result of this version is stored: when none is, hashing
+        the inputs to look theirs up would only delay the run."""
+        if self.broken:
+            return False
+        return self.db.execute("SELECT 1 FROM results WHERE version=? LIMIT 1",
+                               (self.version,)).fetchone() is not None
 
     def has(self, sha: str) -> bool:
         if self.broken:

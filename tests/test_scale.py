@@ -67,6 +67,34 @@ def test_rerun_uses_the_cache_and_notices_changes(serial_out, tmp_path):
     assert forced.cached == 0
 
 
+def test_a_new_cache_takes_each_hash_from_the_worker_that_read_the_file(tmp_path, monkeypatch):
+    import hashlib
+    import sqlite3
+
+    from emit import cache as cache_module
+    hashed = []
+    real = cache_module.file_sha256
+    monkeypatch.setattr(cache_module, "file_sha256", lambda p: hashed.append(Path(p).name) or real(p))
+    src = tmp_path / "in"
+    shutil.copytree(RAW, src)
+    cache = tmp_path / "cache.sqlite"
+    first = batch.run([str(src)], tmp_path / "o1", cache=cache, formats=("csv",))
+    assert first.ok == 5 and hashed == []  # nothing to look up in a new cache: no file read twice
+    want = {str(p.resolve()): hashlib.sha256(p.read_bytes()).hexdigest() for p in src.iterdir()}
+    with sqlite3.connect(cache) as db:
+        assert dict(db.execute("SELECT path, sha FROM files")) == want
+        assert {s for (s,) in db.execute("SELECT sha FROM results")} == set(want.values())
+    assert {r[1] for r in _table(tmp_path / "o1", "documents.csv")[1:]} == set(want.values())
+    again = batch.run([str(src)], tmp_path / "o1", cache=cache, formats=("csv",))
+    assert again.up_to_date and hashed == []  # known by size and mtime
+    shutil.copy(src / "001_591f09c69c18c1bb.txt", src / "copy.txt")  # new name, known content
+    grown = batch.run([str(src)], tmp_path / "o1", cache=cache, formats=("csv",))
+    assert hashed == ["copy.txt"] and grown.cached == 6
+    forced = batch.run([str(src)], tmp_path / "o2", cache=cache, force=True, formats=("csv",))
+    assert forced.cached == 0 and hashed == ["copy.txt"]  # --force looks nothing up either
+    assert batch.run([str(src)], tmp_path / "o2", cache=cache, formats=("csv",)).up_to_date
+
+
 def test_a_damaged_cache_entry_is_processed_again(serial_out, tmp_path):
     import sqlite3
     cache = tmp_path / "cache.sqlite"
