@@ -401,9 +401,9 @@ def _plan(items: list[InputFile], store: ResultCache | None, force: bool) -> _Pl
         plan.todo.append(item)
         try:
             if not lookup:
-                plan.unhashed[item.doc_id] = store.file_state(item.path)
+                plan.unhashed[item.doc_id] = store.file_state(item.path, item.real_path)
                 continue
-            sha = store.sha_for(item.path)
+            sha = store.sha_for(item.path, item.real_path)
         except OSError:
             continue
         plan.shas[item.doc_id] = sha

@@ -198,11 +198,11 @@ class ResultCache:
         except sqlite3.DatabaseError as e:
             self._break(e)
 
-    def sha_for(self, path: Path) -> str:
+    def sha_for(self, path: Path, real_path: str = "") -> str:
         """The file's sha256, hashed again only when its size or mtime changed;
         OSError for what cannot be hashed (a named pipe or a device never ends),
         sqlite3.DatabaseError when the cache is damaged (see :meth:`replace`)."""
-        seen = self.file_state(path)
+        seen = self.file_state(path, real_path)
         if self.broken:
             return file_sha256(path)
         row = self.db.execute("SELECT size, mtime, sha FROM files WHERE path=?", (seen[0],)).fetchone()
@@ -213,13 +213,14 @@ class ResultCache:
         return sha
 
     @staticmethod
-    def file_state(path: Path) -> tuple[str, int, int]:
-        """(key, size, mtime) by which the files table knows a file; OSError
-        for one that is not a regular file."""
+    def file_state(path: Path, real_path: str = "") -> tuple[str, int, int]:
+        """(key, size, mtime) by which the files table knows a file (its
+        ``real_path``, resolved here when not given); OSError for one that is
+        not a regular file."""
         st = path.stat()
         if special_file(st.st_mode):
             raise OSError(f"not a regular file: {path}")
-        return path_text(path.resolve()), st.st_size, st.st_mtime_ns
+        return path_text(real_path or path.resolve()), st.st_size, st.st_mtime_ns
 
     def remember(self, state: tuple[str, int, int], sha: str) -> None:
         """That the file in ``state`` (:meth:`file_state`, taken before it was

@@ -24,12 +24,14 @@ with the columns of ``LONG_COLUMNS``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame is built: a batch's streamed comparison needs none
+    import pandas as pd
 
 from normalize.reference import Reference, load_reference
 
@@ -91,6 +93,7 @@ class Comparison:
 def read_table(path: Path, columns: Iterable[str] = ()) -> pd.DataFrame:
     """A run's CSV as text (no NaN, no type guessing); an absent optional file
     gives an empty table with ``columns``."""
+    import pandas as pd
     if not path.exists() and columns:
         return pd.DataFrame(columns=list(columns), dtype=str)
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -243,6 +246,7 @@ def comparison_rows(parts: Iterable[tuple[str, str]]) -> list[RefRow]:
 
 def compare(documents: pd.DataFrame, tasks: pd.DataFrame, mentions: pd.DataFrame) -> Comparison:
     """Build the comparison from a run's three tables (all columns as text)."""
+    import pandas as pd
     docs = documents[documents["status"] != "failed"].reset_index(drop=True).copy()
     by_doc = _tasks_by_doc(tasks)
     support = support_map(zip(*(mentions[c].tolist() for c in ("doc_id", "task_id", "role", "agency_type"))))

@@ -17,6 +17,24 @@ class InputFile:
     path: Path          # where to read it
     source_path: str    # as the user gave it (or found under a folder they gave), as text
     doc_id: str
+    real_path: str = ""  # with links and ``..`` resolved: the file's identity for the cache
+
+
+def real_paths(paths: list[Path]) -> list[str]:
+    """``str(p.resolve())`` of each path, each folder resolved once: resolving
+    walks every component of the path, which for an archive of thousands of
+    files in a few folders is most of the listing's time."""
+    folders: dict[Path, str] = {}
+    out = []
+    for p in paths:
+        if os.path.islink(p):
+            out.append(str(p.resolve()))
+            continue
+        folder = folders.get(p.parent)
+        if folder is None:
+            folder = folders[p.parent] = str(p.parent.resolve())
+        out.append(os.path.join(folder, p.name))
+    return out
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -79,11 +97,11 @@ def output_files(out: Path) -> set[str]:
 def assign_ids(files: list[tuple[Path, str]]) -> list[InputFile]:
     """doc_id = file stem; equal stems get ``~2``, ``~3`` in the order of their
     full paths, so the same batch always gives the same ids."""
-    keys = [str(path.resolve()) for path, _ in files]  # once each: resolving walks every component
+    keys = real_paths([path for path, _ in files])
     counts: dict[str, int] = {}
     ids: dict[str, str] = {}
     for key, (path, _) in sorted(zip(keys, files), key=lambda kf: kf[0]):
         stem = path_text(path.stem)
         counts[stem] = counts.get(stem, 0) + 1
         ids[key] = stem if counts[stem] == 1 else f"{stem}~{counts[stem]}"
-    return [InputFile(path, src, ids[key]) for key, (path, src) in zip(keys, files)]
+    return [InputFile(path, src, ids[key], key) for key, (path, src) in zip(keys, files)]

@@ -14,8 +14,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .writers import EXCEL_MAX_COLS, EXCEL_MAX_ROWS, atomic_path
 
@@ -185,6 +187,7 @@ def write_xlsx(path: Path, tables: list[TableShape], ready=None) -> Path:
 
 def _empty(columns: list[str]) -> pd.DataFrame:
     """A sheet with its header and no rows (a generator of no dicts has no header)."""
+    import pandas as pd
     return pd.DataFrame(columns=columns, dtype=str)
 
 

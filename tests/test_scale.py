@@ -252,6 +252,20 @@ def test_the_stage_after_the_documents_is_announced_once_they_are_done(tmp_path)
     assert events == [("planned", 5)] + [1] * 5 + ["writing the comparison"]
 
 
+def test_a_batch_starts_without_pandas(tmp_path):
+    """pandas (half a second to import) serves the Python API and the report;
+    a run, its workers and its streamed comparison do without it."""
+    import subprocess
+    import sys
+    code = ("import sys; from emit import batch; "
+            f"batch.run([{str(RAW)!r}], {str(tmp_path)!r}, workers=2, formats=('csv',)); "
+            "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "comparison.csv").exists()
+
+
 def test_the_number_of_inputs_is_told_once_with_missing_ones_counted(tmp_path):
     told = []
     summary = batch.run([str(RAW), str(tmp_path / "absent.txt")], tmp_path / "out", engine="serial",
@@ -491,3 +505,16 @@ def test_workers_freeze_what_they_inherit_and_the_caller_keeps_its_heap(tmp_path
         eng.close()
     batch.run([str(_copies(tmp_path / "src", 24))], tmp_path / "out", engine="local", workers=2, formats=("csv",))
     assert gc.get_freeze_count() == before
+
+
+def test_real_paths_are_what_resolve_gives(tmp_path):
+    from emit.inputs import real_paths
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    plain = tmp_path / "a" / "b" / "plan.txt"
+    plain.write_text("x", encoding="utf-8")
+    (tmp_path / "link_dir").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "link.txt").symlink_to(plain)
+    paths = [plain, tmp_path / "link_dir" / "b" / "plan.txt", tmp_path / "a" / "link.txt",
+             tmp_path / "a" / "b" / ".." / "link.txt", Path(".") / "pyproject.toml"]
+    assert real_paths(paths) == [str(p.resolve()) for p in paths]
+    assert len(set(real_paths(paths[:4]))) == 1
