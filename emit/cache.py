@@ -12,10 +12,12 @@ import json
 import marshal
 import sqlite3
 import sys
-import zlib
+import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+import zstandard
 
 from extract.reader import path_text, special_file
 from extract.reader import sha256_of as file_sha256
@@ -41,21 +43,36 @@ def pipeline_version(extra: str = "") -> str:
 def encode_payload(payload: dict) -> bytes:
     """One document's result as it crosses processes and is stored: marshal
     (plain dicts, lists and strings; several times faster than JSON and, unlike
-    pickle, unable to run code when read) compressed by zlib, whose checksum
-    catches a damaged entry. Workers encode, so a result crosses the pipe
-    once, small, and is stored as it came."""
-    return zlib.compress(marshal.dumps(payload), 1)
+    pickle, unable to run code when read) compressed by Zstandard with a
+    checksum, which catches a damaged entry (three times faster than zlib both
+    ways, and smaller). Workers encode, so a result crosses the pipe once,
+    small, and is stored as it came."""
+    return _zstd()[0].compress(marshal.dumps(payload))
 
 
 def decode_payload(blob: bytes) -> dict:
     """The payload of :func:`encode_payload`; ValueError for a damaged blob."""
     try:
-        payload = marshal.loads(zlib.decompress(blob))
-    except (zlib.error, EOFError, TypeError, ValueError) as e:
+        payload = marshal.loads(_zstd()[1].decompress(blob))
+    except (zstandard.ZstdError, EOFError, TypeError, ValueError) as e:
         raise ValueError(f"damaged result: {e}") from e
     if not isinstance(payload, dict):
         raise ValueError("damaged result: not a document's payload")
     return payload
+
+
+_CODECS = threading.local()
+
+
+def _zstd() -> tuple[zstandard.ZstdCompressor, zstandard.ZstdDecompressor]:
+    """This thread's (de)compressor: reused, a context costs as much as a small
+    payload's compression; one per thread, as zstandard asks (Dask workers run
+    documents in threads)."""
+    pair = getattr(_CODECS, "pair", None)
+    if pair is None:
+        pair = _CODECS.pair = (zstandard.ZstdCompressor(level=3, write_checksum=True),
+                               zstandard.ZstdDecompressor())
+    return pair
 
 
 DEFAULT_NAME = ".kehoach-cache.sqlite"

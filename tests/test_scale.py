@@ -192,8 +192,10 @@ def test_payload_codec_round_trips_and_refuses_damage():
     from emit.cache import decode_payload, encode_payload
     payload = {"document": {"doc_id": "x", "n": 3}, "tasks": ["a,b\r\n"], "comparison": ("s", [("k", ["v"])])}
     assert decode_payload(encode_payload(payload)) == payload
-    blob = encode_payload(payload)
-    for bad in (blob[:-3], b"", b"x" * 20, encode_payload(["a list"])):
+    blob = encode_payload({**payload, "tasks": ["a,b\r\n" * 200]})
+    flipped = bytearray(blob)
+    flipped[len(blob) // 2] ^= 0x01  # one bit in the compressed body: the checksum sees it
+    for bad in (blob[:-3], bytes(flipped), b"", b"x" * 20, encode_payload(["a list"])):
         with pytest.raises(ValueError, match="damaged"):
             decode_payload(bad)
 
