@@ -179,9 +179,8 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         return summary
     if store is not None and store.replaced:
         summary.warnings.append(store.replaced)
-    todo, shas, cached = plan.todo, plan.shas, plan.cached
-    if store is not None and not force and not todo:
-        last = store.last_run(out, _run_key(store, out, items, shas, missing, formats))
+    if store is not None and not force and not plan.todo:
+        last = store.last_run(out, _run_key(store, out, items, plan.shas, missing, formats))
         if last is not None:
             store.close()
             for k, v in last.items():
@@ -197,26 +196,26 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
         for name in missing:
             outputs.add(failed_payload(InputFile(Path(name), name, Path(name).stem or name), "file not found"),
                         summary)
-        eng = make_engine(engine, config, workers, timeout, scheduler, len(todo)) if todo else None
-        results = eng.map(todo) if eng else iter(())
+        eng = make_engine(engine, config, workers, timeout, scheduler, len(plan.todo)) if plan.todo else None
+        results = eng.map(plan.todo) if eng else iter(())
         again = _Again(config, timeout)
         try:
             for item in items:
-                payload = store.get(shas[item.doc_id]) if item.doc_id in cached else None
+                payload = store.get(plan.shas[item.doc_id]) if item.doc_id in plan.cached else None
                 if payload is not None:
                     payload = _relabel(payload, item)
                     summary.cached += 1
                 else:
-                    if item.doc_id in cached:  # a damaged entry, or the cache failed
+                    if item.doc_id in plan.cached:  # a damaged entry, or the cache failed
                         blob = again(item)
                     else:
                         got, blob = next(results)
                         assert got is item
                     payload = decode_payload(blob)
                     if store is not None:
-                        plan.learn(item, payload, store)
-                        if payload["cacheable"] and item.doc_id in shas:
-                            store.put(shas[item.doc_id], blob)
+                        plan.learn(item, payload, store)  # the worker's hash of a file not hashed here
+                        if payload["cacheable"] and item.doc_id in plan.shas:
+                            store.put(plan.shas[item.doc_id], blob)
                 outputs.add(payload, summary)
                 if progress:
                     progress(1)
@@ -244,7 +243,7 @@ def run(inputs: list[str], out_dir: str | Path, *, aliases: str | None = None,
             stage(tail_label(formats))
         summary.files += _comparison_and_formats(outputs, formats, writer)
         if store:
-            store.record_run(out, _run_key(store, out, items, shas, missing, formats), summary.counts(),
+            store.record_run(out, _run_key(store, out, items, plan.shas, missing, formats), summary.counts(),
                              summary.files)
     finally:
         if store:
@@ -420,8 +419,3 @@ def _run_key(store: ResultCache, out: Path, items: list[InputFile], shas: dict[s
     parts = [store.version, sorted(formats), str(out.resolve()), missing,
              [(i.doc_id, i.source_path, shas.get(i.doc_id, "")) for i in items]]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
-
-
-def count_inputs(inputs: list[str], out: str | Path | None = None) -> int:
-    files, missing = expand(inputs, out)
-    return len(files) + len(missing)
