@@ -120,6 +120,10 @@ class _Outputs:
             return []
         return [self.docs.path, self.tasks.path, self.mentions.path] + self.side.write(self.out)
 
+    def counted(self) -> dict[str, int]:
+        """The rows of the streamed tables, as written (the workbook needs them first)."""
+        return {"documents": self.docs.rows, "tasks": self.tasks.rows, "mentions": self.mentions.rows}
+
     def write_comparison(self) -> list[Path]:
         try:
             return self.comparison.write(self.out)
@@ -349,18 +353,18 @@ def _comparison_and_formats(outputs: _Outputs, formats: tuple[str, ...], writer=
         writer = _formats_process(outputs.out)
     if writer is None:
         files = outputs.write_comparison()
-        return files + (write_formats(outputs.out, extra) if extra else [])
+        return files + (write_formats(outputs.out, extra, rows=outputs.counted()) if extra else [])
     from .workbook import WriterGone
     files = None
     try:
-        writer.start(extra, outputs.comparison.pending_tables())
+        writer.start(extra, outputs.comparison.pending_tables(), outputs.counted())
         files = outputs.write_comparison()
         writer.release()
         return files + writer.join()
     except WriterGone:  # it never started, or was killed: write its files here (stop() removes its leftovers)
         if files is None:
             files = outputs.write_comparison()
-        return files + write_formats(outputs.out, extra)
+        return files + write_formats(outputs.out, extra, rows=outputs.counted())
     finally:
         writer.stop()
 

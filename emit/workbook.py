@@ -14,10 +14,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 from .writers import EXCEL_MAX_COLS, EXCEL_MAX_ROWS, atomic_path
 
@@ -50,25 +46,27 @@ class TableShape:
     pending: bool = False  # still being written: read after the ``ready`` event
 
 
-def _tables(out: Path, pending: dict[str, tuple[list[str], int]]) -> list[TableShape]:
+def _tables(out: Path, pending: dict[str, tuple[list[str], int]], rows: dict[str, int]) -> list[TableShape]:
     shapes = []
     for name in TABLE_ORDER:
         path = out / f"{name}.csv"
         if name in pending:
-            header, rows = pending[name]
-            shapes.append(TableShape(name, path, list(header), rows, pending=True))
+            header, n = pending[name]
+            shapes.append(TableShape(name, path, list(header), n, pending=True))
         elif path.exists():
-            shapes.append(shape_of(name, path))
+            shapes.append(shape_of(name, path, rows.get(name)))
     return shapes
 
 
 def write_formats(out: Path, formats: tuple[str, ...], pending: dict[str, tuple[list[str], int]] | None = None,
-                  ready=None) -> list[Path]:
+                  ready=None, rows: dict[str, int] | None = None) -> list[Path]:
     """kehoach.xlsx and/or Parquet files from the CSV tables in ``out``, streamed
     (memory holds a few blocks of one table). ``pending`` tables (name →
-    (header, rows)) are read only after ``ready`` (an Event) is set."""
+    (header, rows)) are read only after ``ready`` (an Event) is set; ``rows``
+    gives the row counts of complete tables that their writer knows, which
+    are then not counted again (a pass over the file)."""
     out = Path(out)
-    tables = _tables(out, pending or {})
+    tables = _tables(out, pending or {}, rows or {})
     written = []
     if "xlsx" in formats:
         written.append(write_xlsx(out / WORKBOOK, tables, ready))
@@ -99,16 +97,18 @@ def _csv_rows(path: Path):
         yield from csv.reader(f)
 
 
-def shape_of(name: str, path: Path) -> TableShape:
-    """Header, the first 200 rows and the number of rows of a CSV table (counted
-    by Arrow on one column)."""
+def shape_of(name: str, path: Path, rows: int | None = None) -> TableShape:
+    """Header, the first 200 rows and the number of rows of a CSV table: ``rows``
+    when the caller knows it, else counted by Arrow on one column."""
     import pyarrow.csv as pacsv
 
-    rows = _csv_rows(path)
-    header = next(rows, [])
-    head = [row for _, row in zip(range(200), rows)]
+    lines = _csv_rows(path)
+    header = next(lines, [])
+    head = [row for _, row in zip(range(200), lines)]
     if len(head) < 200 or not header:
         return TableShape(name, path, header, len(head), head)
+    if rows is not None:
+        return TableShape(name, path, header, rows, head)
     first = pacsv.open_csv(path, parse_options=_arrow_parse(), convert_options=_strings(header[:1]),
                            read_options=_read_options())
     return TableShape(name, path, header, sum(b.num_rows for b in first), head)
@@ -185,10 +185,11 @@ def write_xlsx(path: Path, tables: list[TableShape], ready=None) -> Path:
     return path
 
 
-def _empty(columns: list[str]) -> pd.DataFrame:
-    """A sheet with its header and no rows (a generator of no dicts has no header)."""
-    import pandas as pd
-    return pd.DataFrame(columns=columns, dtype=str)
+def _empty(columns: list[str]):
+    """A sheet with its header and no rows (a generator of no dicts has no
+    header): an empty Arrow stream, which needs no pandas (0.5 s to import)."""
+    import pyarrow as pa
+    return pa.RecordBatchReader.from_batches(pa.schema([pa.field(c, pa.string()) for c in columns]), [])
 
 
 def _widths(header: list[str], head: list[list[str]]) -> list[float]:
@@ -210,6 +211,8 @@ def _batches(csv_path: Path, header: list[str], types: dict, *, cut: bool = Fals
     import pyarrow.csv as pacsv
 
     schema = pa.schema([pa.field(c, types[c]) for c in header])
+    # pa.scalar(None, …) would import pandas (half a second) to check what None is
+    null_text = pa.nulls(1, pa.string())[0]
 
     def typed(batch):
         cols = []
@@ -219,7 +222,7 @@ def _batches(csv_path: Path, header: list[str], types: dict, *, cut: bool = Fals
                 # pandas' to_numeric(errors="coerce") would: the CSV keeps it
                 whole = pa.types.is_integer(types[name])
                 number = pc.match_substring_regex(col, _WHOLE if whole else _NUMBER)
-                col = pc.cast(pc.if_else(number, col, pa.scalar(None, pa.string())), pa.float64())
+                col = pc.cast(pc.if_else(number, col, null_text), pa.float64())
                 col = pc.cast(col, types[name]) if whole else col
             elif cut and (pc.max(pc.utf8_length(col)).as_py() or 0) > EXCEL_MAX_CELL:
                 col = pc.utf8_slice_codeunits(col, 0, EXCEL_MAX_CELL)
@@ -246,11 +249,11 @@ def _child(out: str, jobs, ready, conn) -> None:
     import pyarrow.csv  # noqa: F401
     import rustpy_xlsxwriter  # noqa: F401
     try:
-        formats, pending = jobs.recv()
+        formats, pending, rows = jobs.recv()
     except EOFError:  # the batch did not need this process
         return
     try:
-        conn.send(("ok", [str(p) for p in write_formats(Path(out), formats, pending, ready)]))
+        conn.send(("ok", [str(p) for p in write_formats(Path(out), formats, pending, ready, rows)]))
     except BaseException as e:  # reported to the parent, which raises it
         conn.send(("error", f"{type(e).__name__}: {e}"))
     finally:
@@ -286,9 +289,10 @@ class FormatsProcess:
         child_conn.close()
         job_conn.close()
 
-    def start(self, formats: tuple[str, ...], pending: dict[str, tuple[list[str], int]]) -> None:
+    def start(self, formats: tuple[str, ...], pending: dict[str, tuple[list[str], int]],
+              rows: dict[str, int] | None = None) -> None:
         try:
-            self._jobs.send((formats, pending))
+            self._jobs.send((formats, pending, rows))
         except OSError:  # BrokenPipeError: the process has ended
             self.proc.join()
             raise WriterGone(f"the workbook writer stopped (exit code {self.proc.exitcode})") from None

@@ -268,6 +268,27 @@ def test_a_batch_starts_without_pandas(tmp_path):
     assert (tmp_path / "comparison.csv").exists()
 
 
+def test_the_workbook_is_written_without_pandas(tmp_path):
+    """An empty table's sheet (agencies_review, most often) keeps its header
+    without a pandas DataFrame."""
+    import subprocess
+    import sys
+    code = ("import sys; from emit import batch; "
+            f"batch.run([{str(RAW)!r}], {str(tmp_path)!r}, engine='serial', formats=('csv', 'xlsx')); "
+            "print('pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    from openpyxl import load_workbook
+    wb = load_workbook(tmp_path / "kehoach.xlsx", read_only=True)
+    import csv
+    with open(tmp_path / "agencies_review.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) == 1  # the seeds leave nothing to review: the header alone
+    assert [list(r) for r in wb["agencies_review"].values] == rows
+
+
 def test_the_number_of_inputs_is_told_once_with_missing_ones_counted(tmp_path):
     told = []
     summary = batch.run([str(RAW), str(tmp_path / "absent.txt")], tmp_path / "out", engine="serial",
@@ -329,6 +350,11 @@ def test_workbook_written_by_a_second_process_equals_the_in_process_one(tmp_path
     there = batch.run([str(RAW)], tmp_path / "there", formats=fmts)
     assert here.counts() == there.counts()
     assert _sheets(tmp_path / "here" / "kehoach.xlsx") == _sheets(tmp_path / "there" / "kehoach.xlsx")
+    # the README's row counts, which the batch passes on instead of counting again, are the files'
+    readme = {r[0]: r[2] for r in _sheets(tmp_path / "there" / "kehoach.xlsx")["README"][1:]}
+    for name in ("documents", "tasks", "mentions"):
+        with open(tmp_path / "there" / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
+            assert int(readme[name]) == sum(1 for _ in csv.reader(f)) - 1 > 0
     for name in ("tasks", "comparison", "comparison_long"):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "here" / f"{name}.parquet"),
                                       pd.read_parquet(tmp_path / "there" / f"{name}.parquet"))
@@ -407,8 +433,8 @@ def test_a_workbook_process_killed_midway_leaves_the_batch_to_write_it(tmp_path,
     monkeypatch.setattr(batch, "FORMATS_PROCESS_BYTES", 0)
     real_start = workbook.FormatsProcess.start
 
-    def start_then_die(self, formats, pending):
-        real_start(self, formats, pending)
+    def start_then_die(self, formats, pending, rows=None):
+        real_start(self, formats, pending, rows)
         os.kill(self.proc.pid, signal.SIGKILL)  # as the kernel's OOM killer would
         self.proc.join()
     monkeypatch.setattr(workbook.FormatsProcess, "start", start_then_die)

@@ -86,3 +86,13 @@ def test_a_hand_edited_number_column_does_not_break_the_workbook(tmp_path):
     df = pd.read_parquet(tmp_path / "tasks.parquet")
     assert df["task_seq"].tolist()[0] == 2 and pd.isna(df["task_seq"].tolist()[1])
     assert pd.isna(df["line_end"].tolist()[0])  # not a whole number: empty, never truncated to 2
+
+
+def test_a_known_row_count_is_taken_and_an_unknown_one_counted(tmp_path, monkeypatch):
+    import pyarrow.csv
+    path = tmp_path / "tasks.csv"
+    write_csv(path, TASK_COLUMNS, _tasks([f"1.{i}" for i in range(250)]))
+    assert workbook.shape_of("tasks", path).rows == 250
+    monkeypatch.setattr(pyarrow.csv, "open_csv", lambda *a, **k: (_ for _ in ()).throw(AssertionError("counted")))
+    shape = workbook.shape_of("tasks", path, rows=250)
+    assert (shape.rows, len(shape.head), shape.header) == (250, 200, TASK_COLUMNS)
