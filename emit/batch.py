@@ -401,18 +401,17 @@ def _plan(items: list[InputFile], store: ResultCache | None, force: bool) -> _Pl
         return plan
     lookup = not force and store.has_results()
     for item in items:
-        plan.todo.append(item)
         try:
             if not lookup:
                 plan.unhashed[item.doc_id] = store.file_state(item.path, item.real_path)
-                continue
-            sha = store.sha_for(item.path, item.real_path)
-        except OSError:
-            continue
-        plan.shas[item.doc_id] = sha
-        if store.has(sha):
-            plan.cached.add(item.doc_id)
-            plan.todo.pop()
+            else:
+                sha = plan.shas[item.doc_id] = store.sha_for(item.path, item.real_path)
+                if store.has(sha):
+                    plan.cached.add(item.doc_id)
+                    continue
+        except OSError:  # processed, so that its error is recorded
+            pass
+        plan.todo.append(item)
     return plan
 
 

@@ -254,39 +254,36 @@ def test_the_stage_after_the_documents_is_announced_once_they_are_done(tmp_path)
     assert events == [("planned", 5)] + [1] * 5 + ["writing the comparison"]
 
 
-def test_a_batch_starts_without_pandas(tmp_path):
-    """pandas (half a second to import) serves the Python API and the report;
-    a run, its workers and its streamed comparison do without it."""
+def _modules_after_a_fresh_run(out: Path, run_args: str) -> list[str]:
+    """Which of pandas and pyarrow a run over the sample imported, in an
+    interpreter of its own (this one has imported both)."""
     import subprocess
     import sys
     code = ("import sys; from emit import batch; "
-            f"batch.run([{str(RAW)!r}], {str(tmp_path)!r}, workers=2, formats=('csv',)); "
-            "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+            f"batch.run([{str(RAW)!r}], {str(out)!r}, {run_args}); "
+            "print(' '.join(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    return done.stdout.split()
+
+
+def test_a_batch_starts_without_pandas(tmp_path):
+    """pandas (half a second to import) serves the Python API and the report;
+    a run, its workers and its streamed comparison do without it."""
+    assert _modules_after_a_fresh_run(tmp_path, "workers=2, formats=('csv',)") == []
     assert (tmp_path / "comparison.csv").exists()
 
 
 def test_the_workbook_is_written_without_pandas(tmp_path):
     """An empty table's sheet (agencies_review, most often) keeps its header
     without a pandas DataFrame."""
-    import subprocess
-    import sys
-    code = ("import sys; from emit import batch; "
-            f"batch.run([{str(RAW)!r}], {str(tmp_path)!r}, engine='serial', formats=('csv', 'xlsx')); "
-            "print('pandas' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    assert "pandas" not in _modules_after_a_fresh_run(tmp_path, "engine='serial', formats=('csv', 'xlsx')")
     from openpyxl import load_workbook
     wb = load_workbook(tmp_path / "kehoach.xlsx", read_only=True)
-    import csv
-    with open(tmp_path / "agencies_review.csv", encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
+    rows = _table(tmp_path, "agencies_review.csv")
     assert len(rows) == 1  # the seeds leave nothing to review: the header alone
-    assert [list(r) for r in wb["agencies_review"].values] == rows
+    assert list(wb["agencies_review"].values) == rows
 
 
 def test_the_number_of_inputs_is_told_once_with_missing_ones_counted(tmp_path):
@@ -353,8 +350,7 @@ def test_workbook_written_by_a_second_process_equals_the_in_process_one(tmp_path
     # the README's row counts, which the batch passes on instead of counting again, are the files'
     readme = {r[0]: r[2] for r in _sheets(tmp_path / "there" / "kehoach.xlsx")["README"][1:]}
     for name in ("documents", "tasks", "mentions"):
-        with open(tmp_path / "there" / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
-            assert int(readme[name]) == sum(1 for _ in csv.reader(f)) - 1 > 0
+        assert int(readme[name]) == len(_table(tmp_path / "there", f"{name}.csv")) - 1 > 0
     for name in ("tasks", "comparison", "comparison_long"):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "here" / f"{name}.parquet"),
                                       pd.read_parquet(tmp_path / "there" / f"{name}.parquet"))
