@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.entities import html5
 
-from .model import Paragraph
 from .markers import starts_new_block
+from .model import Paragraph
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–—])?\s*$",
@@ -30,6 +30,8 @@ _PAGE_BREAK_STARTS = frozenset("-_*=<")  # the first characters _PAGE_BREAK can 
 _HTML_TAG = re.compile(r"</?(?:b|i|u|em|strong|span|p|br|div|font)\b[^<>]{0,200}>", re.IGNORECASE)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_MD_CELL = re.compile(r"(?<!\\)\|")  # a cell separator: a pipe not escaped
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Words that open the paragraphs of a plan's preamble and closing, never a wrapped line.
 _OPENER = re.compile(r"^(?:Căn cứ|Thực hiện|Trên đây|Nơi nhận|Kính gửi|Đồng kính gửi)\b")
 _SENTENCE_END_CHARS = frozenset('.!?:;…”"»)')  # also ends "./." (the end of a legal text)
@@ -46,6 +48,7 @@ class _Line:
     heading: bool
     italic: bool
     after_blank: bool = False  # a blank line precedes it, in a text where that means something
+    cell_start: bool = False  # the first line of a table cell: never a continuation
 
 
 @lru_cache(maxsize=65536)  # pure; lines recur across the plans of one programme
@@ -114,8 +117,27 @@ def _repeated_page_lines(raw_lines: list[str]) -> set[str]:
     return {c for c, n in counts.items() if n >= max(3, len(pages) // 2)}
 
 
+def _row_pieces(raw: str) -> list[tuple[str, bool]]:
+    """The lines of a markdown table row left in the prose (the layout tables of
+    a page saved from a portal: the header's issuer | motto, number | date; the
+    closing's Nơi nhận | signature), cell by cell, ``<br>`` as a line break;
+    with whether each line opens a cell. Task tables are read apart and never
+    reach here."""
+    row = raw.strip()
+    if len(row) < 3 or row[-1] != "|" or row[-2:] == "\\|":
+        return [(raw, False)]
+    out = []
+    for cell in _MD_CELL.split(row[1:-1]):
+        for k, line in enumerate(_BR.split(cell)):
+            if line.strip():
+                out.append((line, k == 0 or not out))
+    return out
+
+
 def _continues(prev: _Line, cur: _Line, width: int) -> bool:
     """Whether ``cur`` is the hard-wrapped continuation of ``prev``."""
+    if cur.cell_start:
+        return False
     if prev.heading != cur.heading and (prev.heading or cur.heading):
         return False
     text = cur.text
@@ -169,10 +191,11 @@ def paragraphs(text: str, unwrap: bool = True) -> list[Paragraph]:
                 continue
         if repeated and raw.strip() in repeated:
             continue
-        cleaned, heading, italic = _strip_markup(raw)
-        if not cleaned or _is_noise(cleaned):
-            continue
-        lines.append(_Line(cleaned, i, heading, italic))
+        for piece, cell_start in _row_pieces(raw) if raw.lstrip()[:1] == "|" else ((raw, False),):
+            cleaned, heading, italic = _strip_markup(piece)
+            if not cleaned or _is_noise(cleaned):
+                continue
+            lines.append(_Line(cleaned, i, heading, italic, cell_start=cell_start))
     _mark_blank_breaks(lines, raw_lines)
 
     width = _typical_width(lines) if unwrap else 0

@@ -15,7 +15,6 @@ from importlib import resources
 
 from .datafile import load_yaml
 
-
 ROMAN = re.compile(r"^(?P<label>[IVXL]{1,6})\s*[.)/:–-]\s*(?P<rest>\S.*)$")
 ROMAN_PART = re.compile(r"^(?:PHẦN|Phần|MỤC|Mục)\s+(?P<label>[IVXL]{1,6}|\d{1,2})\s*[.:)–-]?\s*(?P<rest>\S.*)$")
 MULTI = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,3})\.?\)?\s+(?P<rest>\S.*)$")
@@ -110,8 +109,22 @@ def _fold(s: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _field_regex() -> re.Pattern[str]:
-    data = load_yaml(resources.files("extract").joinpath("data/fields.yaml").read_text("utf-8"))
+def _fields_data() -> dict:
+    return load_yaml(resources.files("extract").joinpath("data/fields.yaml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _assigning_phrases() -> tuple[str, ...]:
+    """The lead, support and time phrases in small letters: a paragraph without
+    any of them holds no assignment, which a substring test tells faster than
+    the label regex."""
+    families = _fields_data()["families"]
+    return tuple(sorted({ph.lower() for f in _INLINE_FAMILIES for ph in families[f]}))
+
+
+def _label_alternatives() -> str:
+    """The field labels of fields.yaml as one regex alternation, a named group per family."""
+    data = _fields_data()
     heads = sorted(data["heads"], key=len, reverse=True)
     need_head = set(data.get("need_head", []))
     alts = []
@@ -125,21 +138,116 @@ def _field_regex() -> re.Pattern[str]:
                 rx = (head_rx + rx) if ph in need_head else f"(?:{head_rx})?{rx}"
             parts.append(rx)
         alts.append(f"(?P<{family}>{'|'.join(parts)})")
-    return re.compile(r"^(?:" + "|".join(alts) + r")\s*(?:\([^()]{0,40}\)\s*)?[:：]\s*:?\s*", re.IGNORECASE)
+    return "|".join(alts)
+
+
+_COLON = r"\s*(?:\([^()]{0,40}\)\s*)?[:：]"
+
+
+@lru_cache(maxsize=1)
+def _field_regex() -> re.Pattern[str]:
+    return re.compile(r"^(?:" + _label_alternatives() + r")" + _COLON + r"\s*:?\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _next_field_regex() -> re.Pattern[str]:
+    """A further label inside a field's value, after the punctuation that ends
+    the field before it: ``Chủ trì: Sở Tư pháp; phối hợp: Sở Nội vụ``."""
+    return re.compile(r"(?:[;.,]\s*|\s+[-–—]\s+)(?:" + _label_alternatives() + r")" + _COLON + r"\s*",
+                      re.IGNORECASE)
+
+
+def _family(m: re.Match[str]) -> str:
+    return next(k for k, v in m.groupdict().items() if v)
 
 
 @lru_cache(maxsize=65536)
 def parse_field(text: str) -> Field | None:
     """A labelled field line: ``- a) Cơ quan chủ trì: Sở Tư pháp.`` →
-    ``Field("lead", "Cơ quan chủ trì", "Sở Tư pháp.")``."""
+    ``Field("lead", "Cơ quan chủ trì", "Sở Tư pháp.")``. The value runs to the
+    end of the line; :func:`parse_fields` also splits further labels in it."""
     body = strip_marks(text)
     m = _field_regex().match(body)
     if not m:
         return None
-    family = next(k for k, v in m.groupdict().items() if v)
     value = body[m.end():].strip()
     label = body[: m.end()].rstrip(": ：").strip()
-    return Field(family, label, value)
+    return Field(_family(m), label, value)
+
+
+@lru_cache(maxsize=65536)
+def parse_fields(text: str) -> tuple[Field, ...]:
+    """Every field of a field line, which may hold several in a row (``Chủ trì:
+    Sở Tư pháp; phối hợp: Sở Nội vụ; thời gian: Quý I/2024.``): a label that
+    follows a ``;``, ``.``, ``,`` or a spaced dash, with its colon, ends the field
+    before it. () when the line is not a field line."""
+    first = parse_field(text)
+    if first is None:
+        return ()
+    fields, family, label, value, at = [], first.family, first.label, first.value, 0
+    further = _next_field_regex().finditer(value) if ":" in value or "：" in value else ()
+    for m in further:  # positions, not slices: a long line stays linear
+        fields.append(Field(family, label, value[at:m.start()].strip()))
+        family = _family(m)
+        label = m.group(0).lstrip(";.,-–— \t").rstrip(": ：").strip()
+        at = m.end()
+    fields.append(Field(family, label, value[at:].strip()))
+    return tuple(fields)
+
+
+@lru_cache(maxsize=1)
+def _inline_field_regex() -> re.Pattern[str]:
+    """A label inside a paragraph: after a sentence's end (``… người dân.
+    Đơn vị thực hiện: …``) or opening a parenthesis (``… (Cơ quan chủ trì: …)``)."""
+    return re.compile(r"(?:(?<=[.;])\s+|\s*\()(?=(?:" + _label_alternatives() + r")" + _COLON + r")",
+                      re.IGNORECASE)
+
+
+_INLINE_FAMILIES = frozenset({"lead", "support", "time"})
+
+
+@lru_cache(maxsize=65536)
+def split_inline_fields(text: str) -> tuple[str, str] | None:
+    """A paragraph whose assignment is written inside it, as (its own words, the
+    field text): ``Tổ chức hội nghị (Cơ quan chủ trì: Sở Tư pháp; Thời gian: năm
+    2023).`` → (``Tổ chức hội nghị``, ``Cơ quan chủ trì: Sở Tư pháp; Thời gian: năm
+    2023``). The first label must assign (lead, support or time) and have its
+    colon; a parenthesis must run to the end of the paragraph. None otherwise,
+    and for a field line itself."""
+    if ":" not in text and "：" not in text:
+        return None
+    low = text.lower()
+    if not any(ph in low for ph in _assigning_phrases()) or parse_field(text) is not None:
+        return None
+    opening, closing = _final_parenthesis(text)
+    for m in _inline_field_regex().finditer(text):
+        if _family(m) not in _INLINE_FAMILIES:
+            continue
+        in_parenthesis = m.group(0).endswith("(")
+        if in_parenthesis and m.end() - 1 != opening:
+            continue
+        head = text[:m.start()].rstrip()
+        if not strip_marks(head).strip(" .;,:"):
+            continue  # nothing of its own before the label
+        return head, text[m.end():closing if in_parenthesis else len(text)].strip()
+    return None
+
+
+def _final_parenthesis(text: str) -> tuple[int, int]:
+    """Where the parenthesis that ends ``text`` (closing punctuation aside) opens
+    and closes; (-1, -1) when none does."""
+    end = len(text.rstrip(" .;,")) - 1
+    if end < 0 or text[end] != ")":
+        return -1, -1
+    depth = 0
+    for i in range(end, -1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return i, end
+    return -1, -1
 
 
 def starts_new_block(text: str) -> bool:

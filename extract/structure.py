@@ -9,9 +9,16 @@ are only activities, follows the project's annotation rules (docs/ANNOTATION).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .markers import Field, Marker, parse_field, parse_marker
+from .markers import (
+    Field,
+    Marker,
+    parse_field,
+    parse_fields,
+    parse_marker,
+    split_inline_fields,
+)
 from .model import Paragraph, Task
 
 BULLETS = {"dash", "plus", "bullet"}
@@ -90,24 +97,29 @@ def build_tree(paras: list[Paragraph]) -> Node:
     root = Node("root", "", "", Paragraph("", 0, 0))
     stack = [root]
     for p in paras:
-        f = parse_field(p.text)
-        if f is not None:
-            stack[-1].fields.append((f, p))
+        fields = parse_fields(p.text)
+        if fields:
+            stack[-1].fields.extend((f, p) for f in fields)
             continue
+        inline = split_inline_fields(p.text)
+        if inline is not None:  # "… người dân. Thời gian: năm 2024." — the item, then its fields
+            p, fields = replace(p, text=inline[0]), parse_fields(inline[1])
         m = parse_marker(p.text)
         if m is None:
             top = stack[-1]
             if not top.fields and not top.children and top is not root:
                 top.description.append(p)
-            continue
-        kind = _kind_of(m)
-        for i in range(len(stack) - 1, 0, -1):
-            if stack[i].kind == kind:
-                del stack[i:]
-                break
-        node = Node(kind, m.label, m.rest.strip(), p, parent=stack[-1])
-        stack[-1].children.append(node)
-        stack.append(node)
+        else:
+            kind = _kind_of(m)
+            for i in range(len(stack) - 1, 0, -1):
+                if stack[i].kind == kind:
+                    del stack[i:]
+                    break
+            node = Node(kind, m.label, m.rest.strip(), p, parent=stack[-1])
+            stack[-1].children.append(node)
+            stack.append(node)
+        if stack[-1] is not root:
+            stack[-1].fields.extend((f, p) for f in fields)
     return root
 
 
@@ -125,6 +137,8 @@ def _lift_trailing_block(root: Node) -> None:
             continue
         last = kids[-1]
         if last.kind not in BULLETS or not last.assigning() or last.children:
+            continue
+        if all(para is last.para for _, para in last.fields):  # written inside the bullet: its own
             continue
         if any(k.assigning() for k in kids[:-1]):
             continue

@@ -13,11 +13,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extract.markers import parse_field, parse_marker, roman_value, starts_new_block
+from extract.markers import parse_fields, parse_marker, roman_value, starts_new_block
 from extract.model import Cell, Task
 from extract.syllables import repair_glued
 
-from .columns import CONTENT, FIELD_ROLES, GROUP, LEAD, NOTE, PRODUCTS, STT, SUPPORT, TIME
+from .columns import (
+    CONTENT,
+    FIELD_ROLES,
+    GROUP,
+    LEAD,
+    NOTE,
+    PRODUCTS,
+    STT,
+    SUPPORT,
+    TIME,
+)
 from .layout import Row, TaskTable, cell_text
 
 BULLET_KINDS = frozenset({"dash", "plus", "bullet"})
@@ -137,13 +147,14 @@ def read_content(cell: Cell | None, code: str, soft_wrap: bool) -> Content:
     activities: list[str] = []
     fields: dict[str, str] = {}
     for p in paras[1:]:
-        f = parse_field(p)
-        if f is not None:
+        found = parse_fields(p)
+        for f in found:
             value = _TRAILING_PUNCT.sub("", f.value)
             if f.family == "content":
                 text_parts.append(f.value)
             elif value:
                 fields[f.family] = f"{fields[f.family]}; {value}" if f.family in fields else value
+        if found:
             continue
         mark = parse_marker(p)
         if mark is not None and mark.kind in BULLET_KINDS:

@@ -1,0 +1,183 @@
+"""Plans that write the same content in other layouts than the seeds: fields run
+together on one line, fields inside the item's own paragraph (after a sentence or
+in a closing parenthesis), and the header and signature as the layout tables of a
+page saved from a portal. Each variant is made from a real plan, and must give
+that plan's tasks and header."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.markers import (
+    parse_field,
+    parse_fields,
+    parse_marker,
+    split_inline_fields,
+    strip_marks,
+)
+from extract.model import Document
+from extract.reader import document_from_text, read_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+PLANS = sorted((ROOT / "data" / "raw").glob("*.txt")) + [ROOT / "tests" / "data" / "plans" / "duc_hoa_2024.txt"]
+BULLETS = {"dash", "plus", "bullet"}
+
+
+def _field_runs(paras: list[str]) -> list[tuple[int, int]]:
+    """(first, end) of each run of field paragraphs that follows a paragraph of its own."""
+    out, i = [], 1
+    while i < len(paras):
+        if parse_field(paras[i]) and not parse_field(paras[i - 1]):
+            j = i
+            while j < len(paras) and parse_field(paras[j]):
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _values(paras: list[str]) -> list[str]:
+    return [strip_marks(p).rstrip(" .;,") for p in paras]
+
+
+def one_line(paras: list[str]) -> list[str]:
+    """``- Cơ quan chủ trì: X.`` / ``- Thời gian: Y.`` → ``- Cơ quan chủ trì: X; Thời gian: Y.``"""
+    out, last = [], 0
+    for i, j in _field_runs(paras):
+        mark = paras[i][: len(paras[i]) - len(strip_marks(paras[i]))]
+        out += paras[last:i] + [mark + "; ".join(_values(paras[i:j])) + "."]
+        last = j
+    return out + paras[last:]
+
+
+def inside(paras: list[str], style: str) -> tuple[list[str], int]:
+    """Each field run moved into the paragraph before it: in a closing
+    parenthesis (``paren``) or as the sentence after it (``sentence``). Runs
+    after a bullet are left alone: one bullet's own fields and a block after
+    several bullets would then read alike."""
+    out, last, moved = [], 0, 0
+    for i, j in _field_runs(paras):
+        m = parse_marker(paras[i - 1])
+        if m is not None and m.kind in BULLETS:
+            continue
+        fields = "; ".join(_values(paras[i:j]))
+        own = paras[i - 1].rstrip(" .;:")
+        out += paras[last:i - 1] + [f"{own} ({fields})." if style == "paren" else f"{own}. {fields}."]
+        last, moved = j, moved + 1
+    return out + paras[last:], moved
+
+
+def _read(text: str) -> Document:
+    return document_from_text(Document("x", "x"), text)
+
+
+def _tasks(doc: Document) -> list[tuple[str, ...]]:
+    return [(t.task_id, t.lead_raw, t.support_raw, t.time_raw, t.products, t.text.rstrip(" .;:"))
+            for t in doc.tasks]
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [p.text for p in read_plan(path).paragraphs]
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem[:3])
+def test_fields_written_on_one_line_give_the_same_tasks(plan):
+    paras = _paragraphs(plan)
+    variant = one_line(paras)
+    assert len(variant) < len(paras)  # the plan has field blocks of several lines
+    want, got = _read("\n".join(paras)), _read("\n".join(variant))
+    assert _tasks(got) == _tasks(want)
+    assert got.period_hints[:1] == want.period_hints[:1]
+
+
+@pytest.mark.parametrize("style", ["paren", "sentence"])
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem[:3])
+def test_fields_written_inside_the_item_give_the_same_tasks(plan, style):
+    paras = _paragraphs(plan)
+    variant, moved = inside(paras, style)
+    want, got = _read("\n".join(paras)), _read("\n".join(variant))
+    assert _tasks(got) == _tasks(want)
+    if plan.stem.startswith("003"):
+        assert moved == 0  # every field block of that plan follows bullets
+    else:
+        assert moved >= 3
+
+
+def test_labels_inside_a_field_value_start_new_fields():
+    got = parse_fields("- Chủ trì: Công chức Tư pháp - Hộ tịch; phối hợp: Hội Phụ nữ xã, Hội Nông dân xã; "
+                       "thời gian: trước ngày 09/11/2024.")
+    assert [(f.family, f.label, f.value) for f in got] == [
+        ("lead", "Chủ trì", "Công chức Tư pháp - Hộ tịch"),
+        ("support", "phối hợp", "Hội Phụ nữ xã, Hội Nông dân xã"),
+        ("time", "thời gian", "trước ngày 09/11/2024.")]
+    dotted = parse_fields("Cơ quan chủ trì: Sở Tư pháp. Cơ quan phối hợp: Sở Nội vụ – Thời gian: Quý II")
+    assert [f.family for f in dotted] == ["lead", "support", "time"]
+    # a comma or a semicolon inside a value, and labels that need their head word, stay in the value
+    kept = parse_fields("Phối hợp: các sở, ban, ngành; UBND các huyện; thực hiện: theo chức năng")
+    assert [(f.family, f.value) for f in kept] == [
+        ("support", "các sở, ban, ngành; UBND các huyện; thực hiện: theo chức năng")]
+    assert parse_fields("Tổ chức hội nghị phổ biến pháp luật") == ()
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Rà soát các quy định (Cơ quan chủ trì: Sở Tư pháp; Thời gian: năm 2023).",
+     ("Rà soát các quy định", "Cơ quan chủ trì: Sở Tư pháp; Thời gian: năm 2023")),
+    ("- Tổ chức hội nghị (Chủ trì: Sở Tư pháp (Phòng PBGDPL); Thời gian: Quý I)",
+     ("- Tổ chức hội nghị", "Chủ trì: Sở Tư pháp (Phòng PBGDPL); Thời gian: Quý I")),
+    ("- Tổ chức các hội nghị cho người dân. Đơn vị thực hiện: Sở Tư pháp. Thời gian: hằng năm.",
+     ("- Tổ chức các hội nghị cho người dân.", "Đơn vị thực hiện: Sở Tư pháp. Thời gian: hằng năm.")),
+    # not assignments written inside a paragraph
+    ("UBND tỉnh chỉ đạo (Sở Tư pháp tham mưu) việc tổ chức thực hiện.", None),
+    ("Tổ chức hội nghị (Chủ trì: Sở Tư pháp) và tọa đàm ở các xã.", None),  # the parenthesis does not close it
+    ("Sở Tư pháp chủ trì, phối hợp với các sở thực hiện.", None),  # no label: prose
+    ("Triển khai Đề án. Nội dung: tuyên truyền pháp luật.", None),  # content, not an assignment
+    ("Triển khai Đề án. Thực hiện: các sở, ngành.", None),  # "Thực hiện:" alone needs its head word
+    ("- Cơ quan chủ trì: Sở Tư pháp; Thời gian: năm 2024", None),  # a field line itself
+    ("(Thời gian: năm 2024)", None),  # nothing of its own before the label
+])
+def test_fields_inside_a_paragraph(text, want):
+    assert split_inline_fields(text) == want
+
+
+def test_one_bullet_with_its_fields_inside_it_is_a_task():
+    text = ("I. MỤC ĐÍCH, YÊU CẦU\nNâng cao nhận thức pháp luật.\nII. NHIỆM VỤ\n2. Nâng cao hiệu quả phổ biến pháp luật\n"
+            "- Tổ chức các hội nghị phổ biến pháp luật. Đơn vị thực hiện: Sở Tư pháp, Công an tỉnh. "
+            "Thời gian: hằng năm.\n")
+    (task,) = _read(text).tasks
+    assert (task.task_id, task.lead_raw, task.time_raw) == ("II.2.1", "Sở Tư pháp, Công an tỉnh", "hằng năm")
+    assert task.text == "Tổ chức các hội nghị phổ biến pháp luật."
+
+
+def _bold(lines: list[str]) -> str:
+    return "<br>".join(f"**{x}**" for x in lines)
+
+
+def as_portal_page(text: str) -> str:
+    """The plan as a portal renders it: the header block and the closing as
+    markdown layout tables, each cell's lines joined by ``<br>``."""
+    lines = text.split("\n")
+    issuer, motto, number, place_date = lines[0:2], lines[2:4], lines[4], lines[5]
+    head = (f"| {_bold(issuer)}<br>------- | {_bold(motto)}<br>--------------- |\n|---|---|\n"
+            f"| {number} | *{place_date}* |")
+    at = next(i for i, x in enumerate(lines) if x.startswith("Nơi nhận"))
+    closing = lines[at:]
+    sign = next(i for i, x in enumerate(closing) if x.startswith("TM."))
+    tail = (f"| **{closing[0]}**<br>{'<br>'.join(closing[1:sign])} | "
+            f"{_bold(closing[sign:-1])}<br><br>{_bold(closing[-1:])} |\n|---|---|")
+    return "\n".join([head] + lines[6:at] + [tail])
+
+
+def test_header_and_signature_in_layout_tables_of_a_portal_page():
+    plain = (ROOT / "tests" / "data" / "plans" / "duc_hoa_2024.txt").read_text(encoding="utf-8").strip()
+    page = as_portal_page(plain)
+    assert page.startswith("| **ỦY BAN NHÂN DÂN**<br>") and "| **Nơi nhận:**<br>- " in page
+    want, got = _read(plain), _read(page)
+    fields = ("number", "issued_date", "issuer", "locality", "level", "province", "implements", "based_on",
+              "signer", "title")
+    assert [getattr(got.header, f) for f in fields] == [getattr(want.header, f) for f in fields]
+    assert got.header.number == "57/KH-UBND" and got.header.signer == "Nguyễn Văn An"
+    assert (got.status, got.errors) == (want.status, want.errors) == ("ok", [])
+    assert _tasks(got) == _tasks(want)
