@@ -136,7 +136,7 @@ def _row_pieces(raw: str) -> list[tuple[str, bool]]:
 
 def _continues(prev: _Line, cur: _Line, width: int) -> bool:
     """Whether ``cur`` is the hard-wrapped continuation of ``prev``."""
-    if cur.cell_start:
+    if cur.cell_start or _capitals_after_mixed(prev.text, cur.text):
         return False
     if prev.heading != cur.heading and (prev.heading or cur.heading):
         return False
@@ -156,6 +156,13 @@ def _continues(prev: _Line, cur: _Line, width: int) -> bool:
         return False
     # An upper-case start continues only a line that runs to the full width.
     return width > 0 and len(prev.text) >= 0.8 * width and width < 200
+
+
+def _capitals_after_mixed(prev: str, text: str) -> bool:
+    """A line in capitals (``KẾ HOẠCH``, ``II. NHIỆM VỤ``) after one in mixed
+    case: a heading of its own, never the rest of that line."""
+    return (text.isupper() and not prev.isupper() and " " in text.strip()
+            and sum(c.isalpha() for c in text) >= 5)
 
 
 def _ends_sentence(text: str) -> bool:

@@ -13,9 +13,10 @@ import unicodedata
 from dataclasses import replace
 from datetime import date
 
+from . import provinces as prov
 from .markers import parse_marker
 from .model import Header, Paragraph
-from . import provinces as prov
+from .units import province_of_unit
 
 DOC_TYPES = {
     "kế hoạch": "Kế hoạch", "quyết định": "Quyết định", "chỉ thị": "Chỉ thị",
@@ -136,9 +137,10 @@ def read_header(prelude: list[Paragraph], body: list[Paragraph], tail: list[Para
 
     place = ""
     for p in prelude[:15]:
-        m = _PLACE_DATE.match(p.text)
+        text = _after_number(p.text)  # a PDF line may hold both columns: "Số: 12/KH-UBND Củ Chi, ngày …"
+        m = _PLACE_DATE.match(text)
         if m:
-            d = _DATE.search(p.text)
+            d = _DATE.search(text)
             h.issued_date = _iso(int(d["d"]), int(d["m"]), int(d["y"]))
             place = m["place"].strip()
             break
@@ -151,6 +153,12 @@ def read_header(prelude: list[Paragraph], body: list[Paragraph], tail: list[Para
         h.based_on.remove(h.number)
     h.signer = _signer(tail or body[-10:])
     return h
+
+
+def _after_number(text: str) -> str:
+    """What follows the ``Số: …`` at the start of ``text`` (all of it when none)."""
+    m = _NUMBER.match(text)
+    return text[m.end():] if m else text
 
 
 def _bounded(prelude: list[Paragraph]) -> list[Paragraph]:
@@ -214,6 +222,10 @@ def _read_province(h: Header, prelude: list[Paragraph], on_date: date | None) ->
         if on_date is not None:
             p = prov.successor(p, on_date)
         h.province = p.name
+    elif h.level in ("district", "commune"):  # the text names none: the map of units may
+        p = province_of_unit(h.locality, on_date)
+        if p is not None:
+            h.province = p.name
 
 
 def _acts(title: str, prelude: list[Paragraph]) -> tuple[list[str], list[str]]:

@@ -181,3 +181,26 @@ def test_header_and_signature_in_layout_tables_of_a_portal_page():
     assert got.header.number == "57/KH-UBND" and got.header.signer == "Nguyễn Văn An"
     assert (got.status, got.errors) == (want.status, want.errors) == ("ok", [])
     assert _tasks(got) == _tasks(want)
+
+
+def as_pdf_text(text: str, width: int = 52) -> str:
+    """The plan as a PDF's text layer gives it: the two columns of the header on
+    shared lines (issuer | motto, number | date) and every paragraph hard-wrapped."""
+    import textwrap
+
+    lines = text.split("\n")
+    head = [f"{lines[0]} {lines[2]}", f"{lines[1]} {lines[3]}", f"{lines[4]} {lines[5]}"]
+    body = [w for line in lines[6:] if line.strip() for w in textwrap.wrap(line, width)]
+    return "\n".join(head + body)
+
+
+def test_header_columns_on_shared_lines_and_wrapped_text_of_a_pdf():
+    plain = (ROOT / "tests" / "data" / "plans" / "duc_hoa_2024.txt").read_text(encoding="utf-8").strip()
+    pdf = as_pdf_text(plain)
+    assert "Số: 57/KH-UBND Đức Hòa, ngày 15 tháng 3 năm 2024\nKẾ HOẠCH\n" in pdf
+    want, got = _read(plain), _read(pdf)
+    fields = ("doc_type", "number", "issued_date", "issuer", "locality", "level", "province", "implements",
+              "based_on", "signer", "title")
+    assert [getattr(got.header, f) for f in fields] == [getattr(want.header, f) for f in fields]
+    assert got.header.issued_date == "2024-03-15"
+    assert _tasks(got) == _tasks(want)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from extract.provinces import (
     provinces_on,
     successor,
 )
+from extract.units import REFORM, _index, province_of_unit
 
 BEFORE = date(2025, 6, 30)
 AFTER = date(2025, 7, 1)
@@ -188,3 +190,47 @@ def test_text_search_picks_the_unit_of_the_date() -> None:
     assert old != new and successor(old, AFTER) == new
     (absorbed, _), = provinces_in_text("tỉnh Bình Định", AFTER)
     assert absorbed.name == "Bình Định" and successor(absorbed, AFTER).name == "Gia Lai"
+
+
+# --- the province of a district or commune, from the map of units ---------------------
+
+
+@pytest.mark.parametrize("locality, on, want", [
+    ("Huyện Củ Chi", date(2023, 12, 12), "Hồ Chí Minh"),
+    ("huyện Nam Đàn", None, "Nghệ An"),  # no date: both maps agree
+    ("Thị xã Hoà Thành", date(2024, 1, 1), "Tây Ninh"),  # the other tone placement
+    ("Thành phố Hạ Long", date(2022, 12, 22), "Quảng Ninh"),  # a city inside a province
+    ("Phường An Biên", date(2026, 4, 20), "Hải Phòng"),  # a ward of the new map
+    ("Huyện Châu Thành", date(2023, 1, 1), None),  # six provinces have one
+    ("Huyện Củ Chi", date(2026, 1, 1), None),  # no districts after the reform
+    ("Củ Chi", date(2023, 1, 1), None),  # no level word: not a unit
+])
+def test_province_of_a_unit(locality, on, want):
+    got = province_of_unit(locality, on)
+    assert (got.name if got else None) == want
+
+
+def test_every_province_of_the_map_of_units_is_a_known_province():
+    index = _index()
+    assert sum(1 for era, level, _ in index if era == "old" and level == "huyện") > 400
+    assert not any(era == "new" and level in ("huyện", "quận", "thị xã") for era, level, _ in index)
+    for (era, _, _), provinces in index.items():
+        for name in provinces:
+            day = REFORM if era == "new" else date(2025, 6, 30)
+            assert find_province(name, day) is not None, name
+
+
+def test_a_district_plan_that_names_no_province_gets_it_from_the_map():
+    from extract.model import Document
+    from extract.reader import document_from_text
+
+    path = Path(__file__).parent / "data" / "plans" / "duc_hoa_2024.txt"
+    text = path.read_text(encoding="utf-8")
+    assert "tỉnh Long An" in text
+    plain = document_from_text(Document("x", "x"), text.replace("tỉnh Long An", "tỉnh"))
+    assert "Long An" not in "\n".join(p.text for p in plain.paragraphs)
+    assert (plain.header.locality, plain.header.province) == ("Huyện Đức Hòa", "Long An")
+    # a commune whose name several provinces share stays without one
+    commune = text.replace("tỉnh Long An", "tỉnh").replace("HUYỆN ĐỨC HÒA", "XÃ TÂN PHÚ")
+    doc = document_from_text(Document("y", "y"), commune)
+    assert doc.header.locality == "Xã Tân Phú" and doc.header.province == ""
