@@ -136,7 +136,7 @@ def _row_pieces(raw: str) -> list[tuple[str, bool]]:
 
 def _continues(prev: _Line, cur: _Line, width: int) -> bool:
     """Whether ``cur`` is the hard-wrapped continuation of ``prev``."""
-    if cur.cell_start or _capitals_after_mixed(prev.text, cur.text):
+    if cur.cell_start or (cur.text.isupper() and _capitals_after_mixed(prev.text, cur.text)):
         return False
     if prev.heading != cur.heading and (prev.heading or cur.heading):
         return False

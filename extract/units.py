@@ -25,8 +25,12 @@ _LEVELS = ("huyện", "quận", "thị xã", "thành phố", "xã", "phường",
 
 
 def _key(text: str) -> tuple[str, ...]:
-    return tuple(tone_key(w) if w.isalpha() else w
-                 for w in _WORD.findall(unicodedata.normalize("NFC", text).casefold()))
+    return tuple(_word_key(w) for w in _WORD.findall(unicodedata.normalize("NFC", text).casefold()))
+
+
+@lru_cache(maxsize=8192)  # the map's 30,000 words are a few thousand distinct syllables
+def _word_key(word: str) -> str:
+    return tone_key(word) if word.isalpha() else word
 
 
 @lru_cache(maxsize=1)
