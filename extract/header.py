@@ -16,7 +16,7 @@ from datetime import date
 from . import provinces as prov
 from .markers import parse_marker
 from .model import Header, Paragraph
-from .units import province_of_unit
+from .units import province_from_units_in_text, province_of_unit
 
 DOC_TYPES = {
     "kế hoạch": "Kế hoạch", "quyết định": "Quyết định", "chỉ thị": "Chỉ thị",
@@ -224,6 +224,8 @@ def _read_province(h: Header, prelude: list[Paragraph], on_date: date | None) ->
         h.province = p.name
     elif h.level in ("district", "commune"):  # the text names none: the map of units may
         p = province_of_unit(h.locality, on_date)
+        if p is None and h.level == "commune":
+            p = province_from_units_in_text(h.locality, text, on_date)
         if p is not None:
             h.province = p.name
 

@@ -379,8 +379,8 @@ def _check_docx_size(data: bytes) -> None:
 
 
 def _text_tables(text: str) -> list[Table]:
-    """HTML and markdown tables, found only when the text has their marks."""
-    if "<t" not in text.lower() and "|" not in text:
+    """HTML, markdown and tab-separated tables, found only when the text has their marks."""
+    if "<t" not in text.lower() and "|" not in text and "\t" not in text:
         return []
     from extract.tables import text_tables
 

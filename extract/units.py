@@ -60,6 +60,40 @@ def _index() -> dict[tuple[str, str, tuple[str, ...]], frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _eras(on_date: date | None) -> tuple[str, ...]:
+    return ("old", "new") if on_date is None else ("new",) if on_date >= REFORM else ("old",)
+
+
+def provinces_with_unit(locality: str, on_date: date | None = None) -> frozenset[str]:
+    """The names of the provinces that have a unit of ``locality``'s level and name."""
+    level, name = _split(locality)
+    return frozenset(p for era in _eras(on_date) for p in _index().get((era, level, name), ())) if name \
+        else frozenset()
+
+
+_UNIT_IN_TEXT = re.compile(r"\b(?i:huyện|quận|thị xã|thành phố)\s+(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s?){1,4}")
+
+
+def province_from_units_in_text(locality: str, text: str, on_date: date | None = None) -> Province | None:
+    """The province of a commune whose name several provinces share, from the
+    district its text names (``… Kế hoạch số 05/KH-UBND của UBND huyện Đồng Phú``):
+    the first district named whose province is unique and has such a commune."""
+    if not text:
+        return None
+    wanted = provinces_with_unit(locality, on_date)
+    if not wanted:
+        return None
+    for m in _UNIT_IN_TEXT.finditer(text):
+        words = m.group(0).split()
+        for k in range(len(words), 1, -1):  # "huyện Cờ Đỏ Thực" (a sentence after it) → "huyện Cờ Đỏ"
+            p = province_of_unit(" ".join(words[:k]), on_date)
+            if p is not None:
+                if p.name in wanted:
+                    return p
+                break
+    return None
+
+
 def province_of_unit(locality: str, on_date: date | None = None) -> Province | None:
     """The province of the district or commune ``locality`` (``Huyện Củ Chi``) on
     ``on_date``, when one province alone has a unit of that level and name in the
@@ -68,7 +102,7 @@ def province_of_unit(locality: str, on_date: date | None = None) -> Province | N
     level, name = _split(locality)
     if not name:
         return None
-    eras = ("old", "new") if on_date is None else ("new",) if on_date >= REFORM else ("old",)
+    eras = _eras(on_date)
     found = [(era, p) for era in eras for p in _index().get((era, level, name), ())]
     if not found or len(found) != len({era for era, _ in found}):
         return None  # no such unit, or several of that name in one map

@@ -618,6 +618,18 @@ def html_table(spec: TableSpec) -> str:
     return "\n".join(out)
 
 
+def tab_table(spec: TableSpec) -> str:
+    """The table as a copy from a spreadsheet or Word into a text file leaves it:
+    a line per row, a tab between cells (merged ranges written once, the
+    covered cells empty), a cell of several lines quoted."""
+    def cell(value: str | None) -> str:
+        value = value or ""
+        return '"' + value.replace('"', '""') + '"' if "\n" in value or '"' in value else value
+
+    return "\n".join("\t".join(cell(row[c] if c < len(row) else "") for c in range(spec.n_cols))
+                     for row in spec.rows)
+
+
 def markdown_table(spec: TableSpec) -> str:
     """The table as a markdown pipe table (merged ranges written once, the
     covered cells left empty; ``<br>`` between a cell's paragraphs)."""

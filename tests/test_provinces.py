@@ -230,7 +230,12 @@ def test_a_district_plan_that_names_no_province_gets_it_from_the_map():
     plain = document_from_text(Document("x", "x"), text.replace("tỉnh Long An", "tỉnh"))
     assert "Long An" not in "\n".join(p.text for p in plain.paragraphs)
     assert (plain.header.locality, plain.header.province) == ("Huyện Đức Hòa", "Long An")
-    # a commune whose name several provinces share stays without one
+    # a commune whose name eleven provinces share: the district its text names decides
     commune = text.replace("tỉnh Long An", "tỉnh").replace("HUYỆN ĐỨC HÒA", "XÃ TÂN PHÚ")
+    assert "huyện Đức Hòa" in commune
     doc = document_from_text(Document("y", "y"), commune)
-    assert doc.header.locality == "Xã Tân Phú" and doc.header.province == ""
+    assert (doc.header.locality, doc.header.province) == ("Xã Tân Phú", "Long An")
+    # … a district that has no such commune does not, and without a district it stays empty
+    elsewhere = document_from_text(Document("z", "z"), commune.replace("huyện Đức Hòa", "huyện Củ Chi"))
+    alone = document_from_text(Document("w", "w"), commune.replace("huyện Đức Hòa", "xã"))
+    assert elsewhere.header.province == alone.header.province == ""

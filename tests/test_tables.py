@@ -14,6 +14,15 @@ import re
 from pathlib import Path
 
 import pytest
+from formats import (
+    TableSpec,
+    html_table,
+    markdown_table,
+    tab_table,
+    write_docx_blocks,
+    write_pdf_blocks,
+    write_text,
+)
 
 from emit import batch
 from emit.evaluate import evaluate
@@ -21,8 +30,6 @@ from extract import ingest
 from extract.model import Task
 from extract.reader import read_plan
 from extract.tables import column_role, html_tables, markdown_tables
-from formats import (TableSpec, html_table, markdown_table, write_docx_blocks, write_pdf_blocks,
-                     write_text)
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -232,6 +239,11 @@ def markdown_version(plan: Plan, path: Path) -> Path:
     return write_text("\n".join([plan.before, "", table, "", plan.after]), path.with_suffix(".md"))
 
 
+def tab_version(plan: Plan, path: Path) -> Path:
+    table = tab_table(spanning_layout(plan.tasks, merge_support=False))
+    return write_text("\n".join([plan.before, "", table, "", plan.after]), path.with_suffix(".txt"))
+
+
 def markdown_wrapped_version(plan: Plan, path: Path) -> Path:
     """The markdown table as a copy from a web page leaves it: rows wrapped onto
     the next lines at about 60 characters (never before a ``|``)."""
@@ -260,6 +272,7 @@ VERSIONS = {
     "html_page": html_page_version,
     "markdown": markdown_version,
     "markdown_wrapped": markdown_wrapped_version,
+    "tab": tab_version,
 }
 
 

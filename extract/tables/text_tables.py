@@ -1,5 +1,5 @@
-"""Tables inside text files: HTML ``<table>`` (pages saved from legal portals)
-and markdown pipe tables.
+"""Tables inside text files: HTML ``<table>`` (pages saved from legal portals),
+markdown pipe tables, and rows of tab-separated cells (a table copied from Word).
 
 The text is not rewritten: each cell names the lines of the file its content
 sits on, and each table the character span it occupies, so the prose reader
@@ -25,6 +25,8 @@ def text_tables(text: str) -> list[Table]:
     """The HTML and markdown tables of a decoded text, in document order."""
     found = html_tables(text) if "<t" in text.lower() else []
     found += markdown_tables(text, [t.span for t in found])
+    if "\t" in text:
+        found += tab_tables(text, [t.span for t in found])
     found.sort(key=lambda t: t.span[0])
     for number, table in enumerate(found, 1):
         table.index = number
@@ -123,6 +125,65 @@ def _md_cells(line: str) -> list[str]:
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") and not body.endswith("\\|") else body
     return [_BR.sub("\n", part).replace("\\|", "|").strip() for part in _MD_SPLIT.split(body)]
+
+
+# --- tab-separated ---------------------------------------------------------------------
+
+_MIN_TABS = 2  # three cells: an indented line or a "label<TAB>value" pair is not a table row
+
+
+def tab_tables(text: str, taken: list[tuple[int, int]] = ()) -> list[Table]:  # type: ignore[assignment]
+    """Rows of cells separated by tabs, as a table copied from Word or a
+    spreadsheet lands in a text file: runs of two rows or more with at least
+    three cells each (blank lines between them allowed), the first the header.
+    A cell holding line breaks is quoted (``"…"``), as spreadsheets copy it.
+    Whether a table lists tasks is decided later, by its header."""
+    lines = text.split("\n")
+    starts = _line_starts(text)
+    out: list[Table] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].count("\t") < _MIN_TABS or any(a <= starts[i] < b for a, b in taken):
+            i += 1
+            continue
+        rows = _tab_rows(lines, i)
+        if len(rows) >= 2:
+            cells: list[Cell] = []
+            for r, (first, last, values) in enumerate(rows):
+                cells += [Cell(v.strip(), r, c, line_start=first + 1, line_end=last + 1)
+                          for c, v in enumerate(values)]
+            last = rows[-1][1]
+            out.append(Table(0, cells, len(rows), max(len(v) for _, _, v in rows),
+                             span=(starts[i], starts[last] + len(lines[last])), header_rows=1))
+        i = rows[-1][1] + 1 if rows else i + 1
+    return out
+
+
+def _tab_rows(lines: list[str], i: int) -> list[tuple[int, int, list[str]]]:
+    """(first line, last line, cells) of the tab-separated rows from line ``i``."""
+    import csv
+
+    rows: list[tuple[int, int, list[str]]] = []
+    at = i
+    while at < len(lines):
+        line = lines[at]
+        if not line.strip():
+            at += 1
+            continue
+        if "\t" not in line:
+            break
+        # a quoted cell may run over the next lines: hand csv lines until the row closes
+        end, quotes = at, line.count('"')
+        while quotes % 2 and end + 1 < len(lines) and end - at < _MAX_WRAPPED:
+            end += 1
+            quotes += lines[end].count('"')
+        values = next(csv.reader([x + "\n" for x in lines[at:end + 1]], delimiter="\t"), [])
+        values = [v.rstrip("\n") for v in values]
+        if len(values) < _MIN_TABS + 1:
+            break
+        rows.append((at, end, values))
+        at = end + 1
+    return rows
 
 
 # --- HTML ----------------------------------------------------------------------------
