@@ -56,17 +56,19 @@ class Pipeline:
         return doc
 
     def _set_agencies(self, doc: Document) -> None:
+        from .agencies.roles import split_roles  # loaded with the agencies step
         h = doc.header
         ctx = dict(locality=h.locality, level=h.level, province=h.province)
         too_long: list[str] = []
         for t in doc.tasks:
-            for role, raw in (("lead", t.lead_raw), ("support", t.support_raw)):
+            lead_raw, support_in_lead = split_roles(t.lead_raw)  # "X chủ trì, phối hợp với Y"
+            found = {"lead": [], "support": []}
+            for role, raw in (("lead", lead_raw), ("support", t.support_raw), ("support", support_in_lead)):
                 if len(raw) > MAX_AGENCY_FIELD_CHARS:
                     too_long.append(t.task_id)
-                    found = []
-                else:
-                    found = self._agencies.mentions(raw, role, **ctx) if raw else []
-                setattr(t, role, found)
+                elif raw:
+                    found[role] += self._agencies.mentions(raw, role, **ctx)
+            t.lead, t.support = found["lead"], found["support"]
         if too_long:
             ids = list(dict.fromkeys(too_long))
             shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")

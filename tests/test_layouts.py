@@ -18,6 +18,7 @@ from extract.markers import (
 )
 from extract.model import Document
 from extract.reader import document_from_text, read_plan
+from normalize.agencies.roles import split_roles
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = sorted((ROOT / "data" / "raw").glob("*.txt")) + [ROOT / "tests" / "data" / "plans" / "duc_hoa_2024.txt"]
@@ -204,3 +205,65 @@ def test_header_columns_on_shared_lines_and_wrapped_text_of_a_pdf():
     assert [getattr(got.header, f) for f in fields] == [getattr(want.header, f) for f in fields]
     assert got.header.issued_date == "2024-03-15"
     assert _tasks(got) == _tasks(want)
+
+
+# --- two roles in one field -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw, want", [
+    ("Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Tư pháp và các cơ quan liên quan",
+     ("Sở Thông tin và Truyền thông chủ trì", "Sở Tư pháp và các cơ quan liên quan")),
+    ("Sở Tư pháp chủ trì; các sở, ban, ngành; UBND các huyện phối hợp.",
+     ("Sở Tư pháp chủ trì", "các sở, ban, ngành; UBND các huyện")),
+    ("Công an tỉnh chủ trì thực hiện, Sở Tư pháp cùng phối hợp", ("Công an tỉnh chủ trì", "Sở Tư pháp")),
+    ("Phòng Tư pháp chủ trì và phối hợp cùng UBND các xã", ("Phòng Tư pháp chủ trì", "UBND các xã")),
+    # one role: no "chủ trì", or "phối hợp" inside a name
+    ("Hội đồng phối hợp PBGDPL Thành phố (Phòng Tư pháp tham mưu)",
+     ("Hội đồng phối hợp PBGDPL Thành phố (Phòng Tư pháp tham mưu)", "")),
+    ("Sở Tư pháp phối hợp với Sở Nội vụ", ("Sở Tư pháp phối hợp với Sở Nội vụ", "")),
+    ("Sở Tư pháp chủ trì", ("Sở Tư pháp chủ trì", "")),
+    ("Ban Chỉ đạo chủ trì Hội đồng phối hợp PBGDPL", ("Ban Chỉ đạo chủ trì Hội đồng phối hợp PBGDPL", "")),
+])
+def test_lead_field_that_also_names_who_supports(raw, want):
+    assert split_roles(raw) == want
+
+
+def one_field(paras: list[str], style: str) -> tuple[list[str], int]:
+    """Each lead field followed by a support field as one ``Cơ quan thực hiện:``
+    field: ``X chủ trì, phối hợp với Y`` (``with``) or ``X chủ trì; Y phối hợp``."""
+    out, i, merged = [], 0, 0
+    while i < len(paras):
+        lead, support = parse_field(paras[i]), parse_field(paras[i + 1]) if i + 1 < len(paras) else None
+        if lead and support and (lead.family, support.family) == ("lead", "support"):
+            x, y = lead.value.rstrip(" .;,"), support.value.rstrip(" .;,")
+            both = f"{x} chủ trì, phối hợp với {y}" if style == "with" else f"{x} chủ trì; {y} phối hợp"
+            mark = paras[i][: len(paras[i]) - len(strip_marks(paras[i]))]
+            out.append(f"{mark}Cơ quan thực hiện: {both}.")
+            i, merged = i + 2, merged + 1
+        else:
+            out.append(paras[i])
+            i += 1
+    return out, merged
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    from normalize.pipeline import Pipeline
+    return Pipeline()
+
+
+@pytest.mark.parametrize("style", ["with", "closing"])
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem[:3])
+def test_lead_and_support_in_one_field_give_the_same_mentions(plan, style, pipeline):
+    paras = _paragraphs(plan)
+    variant, merged = one_field(paras, style)
+    assert merged >= 2
+
+    def mentions(text: str) -> list:
+        doc = pipeline(_read(text))
+        return [(t.task_id, sorted((m.role, m.mention, m.agency_id) for m in t.lead + t.support))
+                for t in doc.tasks]
+
+    want, got = mentions("\n".join(paras)), mentions("\n".join(variant))
+    assert any(roles for _, roles in want if any(r == "support" for r, _, _ in roles))
+    assert got == want
