@@ -29,8 +29,21 @@ _SYMBOL_TYPES = {"KH": "Kế hoạch", "QĐ": "Quyết định", "CT": "Chỉ th
 
 _NUMBER = re.compile(r"^\s*Số\s*[:.]?\s*(?P<num>\d+[a-zđ]?\s*/\s*(?:\d{4}\s*/\s*)?[A-ZĐa-zđ][\wĐđ&.\-–]*)", re.UNICODE)
 _NUMBER_BLANK = re.compile(r"^\s*Số\s*[:.]?\s*[ _.…]*\s*/\s*(?P<sfx>[A-ZĐ][\wĐđ&\-–]*)")
-_DATE = re.compile(r"(?:^|,\s*|\s)ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.IGNORECASE)
-_PLACE_DATE = re.compile(r"^\s*(?P<place>[^\d,]{2,40}?)\s*,\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", re.IGNORECASE)
+
+
+def _day(p: str = "") -> str:
+    """``ngày 15 tháng 3 năm 2024``, and as unofficial copies write it: ``ngày 15
+    tháng 3, năm 2024``, ``ngày 15/3/2024``, ``15-3-2024``, ``15.3.2024`` (groups
+    named with the prefix ``p``, so that one regex can hold it twice)."""
+    return (rf"ngày\s+(?P<{p}d>\d{{1,2}})\s*(?:tháng\s+(?P<{p}m>\d{{1,2}})\s*,?\s*năm\s+"
+            rf"|(?P<{p}sep>[/.-])\s*(?P<{p}m2>\d{{1,2}})\s*(?P={p}sep)\s*)(?P<{p}y>\d{{4}})")
+
+
+# "<Place>, ngày …"; without the comma only a line that is nothing else ("Đức Hòa ngày …"),
+# so that "Căn cứ Luật Hòa giải ở cơ sở ngày 20 tháng 6 năm 2013" is no date of issue
+_PLACE_DATE = re.compile(rf"^\s*(?:(?P<place>[^\d,]{{2,40}}?)\s*,\s*{_day()}"
+                         rf"|(?!(?:Căn cứ|Thực hiện|Theo)\b)(?P<b_place>[^\d,;:]{{2,30}}?)\s+{_day('b_')}\s*\.?\s*$)",
+                         re.IGNORECASE)
 
 LEVEL_WORDS = {
     "tỉnh": "province", "thành phố": "", "tp": "", "huyện": "district", "quận": "district",
@@ -140,9 +153,9 @@ def read_header(prelude: list[Paragraph], body: list[Paragraph], tail: list[Para
         text = _after_number(p.text)  # a PDF line may hold both columns: "Số: 12/KH-UBND Củ Chi, ngày …"
         m = _PLACE_DATE.match(text)
         if m:
-            d = _DATE.search(text)
-            h.issued_date = _iso(int(d["d"]), int(d["m"]), int(d["y"]))
-            place = m["place"].strip()
+            g = {k.removeprefix("b_"): v for k, v in m.groupdict().items() if v is not None}
+            h.issued_date = _iso(int(g["d"]), int(g.get("m") or g["m2"]), int(g["y"]))
+            place = g["place"].strip()
             break
 
     _read_issuer(h, head_block, prelude, body[-6:] + tail[:MAX_PRELUDE], place)

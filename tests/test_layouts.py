@@ -267,3 +267,23 @@ def test_lead_and_support_in_one_field_give_the_same_mentions(plan, style, pipel
     want, got = mentions("\n".join(paras)), mentions("\n".join(variant))
     assert any(roles for _, roles in want if any(r == "support" for r, _, _ in roles))
     assert got == want
+
+
+# --- the date of issue as unofficial copies write it ------------------------------------
+
+@pytest.mark.parametrize("line, issued", [
+    ("Đức Hòa, ngày 15 tháng 3 năm 2024", "2024-03-15"),
+    ("Đức Hòa, ngày 15 tháng 03, năm 2024", "2024-03-15"),
+    ("Đức Hòa, ngày 15/3/2024", "2024-03-15"),
+    ("Đức Hòa, ngày 15-03-2024", "2024-03-15"),
+    ("Đức Hòa, ngày 15.3.2024", "2024-03-15"),
+    ("Đức Hòa ngày 15 tháng 3 năm 2024", "2024-03-15"),
+    ("Đức Hòa, ngày 15/3-2024", ""),  # two different separators: not a date
+    ("Căn cứ Luật Hòa giải ở cơ sở ngày 20 tháng 6 năm 2013", ""),  # a cited act's date
+])
+def test_date_of_issue_spellings(line, issued):
+    lines = (ROOT / "tests" / "data" / "plans" / "duc_hoa_2024.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[5] == "Đức Hòa, ngày 15 tháng 3 năm 2024"
+    lines[5] = line
+    header = _read("\n".join(lines)).header
+    assert (header.issued_date, header.issuer, header.number) == (issued, "UBND huyện Đức Hòa", "57/KH-UBND")
