@@ -414,3 +414,16 @@ def test_gazetteer_covers_the_administrative_system():
     assert core <= set(types)
     levels = Counter(lvl for b in g.bodies for lvl in b.levels)
     assert all(levels[lvl] >= 20 for lvl in ("central", "province", "district", "commune"))
+
+
+@pytest.mark.parametrize("written, locality, level, want", [
+    ("BCH Quân sự tỉnh", "Tỉnh Hà Tĩnh", "province", "ha-tinh/bo-chi-huy-quan-su-tinh"),
+    ("BCHQS tỉnh", "Tỉnh Hà Tĩnh", "province", "ha-tinh/bo-chi-huy-quan-su-tinh"),
+    ("BCHQS huyện", "Huyện Nam Đàn", "district", "nam-dan/ban-chi-huy-quan-su-huyen"),
+    ("BCH Quân sự huyện", "Huyện Nam Đàn", "district", "nam-dan/ban-chi-huy-quan-su-huyen"),
+    ("BCHQS xã", "Xã Tân Phú", "commune", "tan-phu/ban-chi-huy-quan-su-xa"),
+])
+def test_military_command_abbreviations_take_the_body_of_their_level(norm, written, locality, level, want):
+    """BCH is Bộ Chỉ huy in a province and Ban Chỉ huy below it: the level, not the letters, decides."""
+    (m,) = norm.mentions(written, "lead", locality=locality, level=level, province="Hà Tĩnh")
+    assert (m.agency_id, m.agency_type, m.match_method) == (want, "quan_su", "alias")
