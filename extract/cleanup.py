@@ -128,9 +128,8 @@ def _row_pieces(raw: str) -> list[tuple[str, bool]]:
         return [(raw, False)]
     out = []
     for cell in _MD_CELL.split(row[1:-1]):
-        for k, line in enumerate(_BR.split(cell)):
-            if line.strip():
-                out.append((line, k == 0 or not out))
+        lines = [line for line in _BR.split(cell) if line.strip()]
+        out += [(line, k == 0) for k, line in enumerate(lines)]
     return out
 
 
