@@ -75,6 +75,19 @@ def _month(m: re.Match[str]) -> Anchor:
     return Anchor("month", m.start(), m.end(), _year(m.group(1)), (min(ms), 1), (max(ms), 0), len(ms))
 
 
+_ACT_NUMBER = re.compile(r"(?:số|quyết định|nghị quyết|chỉ thị|thông tư|nghị định|kế hoạch|luật)\s*:?\s*$", re.IGNORECASE)
+
+
+def _bare_month(m: re.Match[str]) -> Anchor:
+    """A month and year written without the word "tháng"; an act's number (số 12/2024) is not one."""
+    month = int(m.group(1))
+    if not 1 <= month <= 12:
+        raise ValueError("month out of range")
+    if _ACT_NUMBER.search(m.string, 0, m.start()):
+        raise ValueError("an act's number, not a month")
+    return Anchor("month", m.start(), m.end(), int(m.group(2)), (month, 1), (month, 0), 1)
+
+
 def _half(m: re.Match[str]) -> Anchor:
     first = m.group(1) == "đầu"
     span = ((1, 1), (6, 30)) if first else ((7, 1), (12, 31))
@@ -101,6 +114,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Anchor]], ...]
     (re.compile(rf"(?:(?:6|06|sáu)\s*tháng|nửa)\s*(đầu|cuối|sau)\s*(?:của\s*)?năm(?:\s*{_Y})?"), _half),
     (re.compile(rf"quý\s*{_Q}(?:{_LIST_SEP}(?:quý\s*)?{_Q})*{_YEAR_TAIL}"), _quarter),
     (re.compile(rf"tháng\s*\d{{1,2}}(?!\d)(?:{_LIST_SEP}(?:tháng\s*)?\d{{1,2}}(?!\d))*{_YEAR_TAIL}"), _month),
+    # a month and its year without the word "tháng": "Tháng 3/2024 - 6/2024", "Thời gian: 6/2024"
+    (re.compile(rf"(?<![\d/.])(\d{{1,2}})\s*/\s*{_Y}(?![\d/.])"), _bare_month),
     (re.compile(r"ngày\s*(\d{1,2})(?!\d)(?!\s*(?:/|-|\.|tháng)\s*\d)"),
      lambda m: Anchor("dom", m.start(), m.end(), None, (0, int(m.group(1))), (0, int(m.group(1))))),
     (re.compile(rf"(?:năm\s*)?(?<![\d/.]){_Y}(?![/.]\d)"),

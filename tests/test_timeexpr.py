@@ -98,6 +98,12 @@ CASES: list[tuple[str, str | None, int | None, str | None, str | None, str, str]
     ("Từ tháng 3 đến tháng 6/2024", None, None, "2024-03-01", "2024-06-30", "once", ""),
     ("Từ tháng 10/2023 đến tháng 6/2024", None, None, "2023-10-01", "2024-06-30", "once", ""),
     ("Tháng 12", P24, None, "2024-12-01", "2024-12-31", "once", ""),
+    # a month and its year without the word "tháng"
+    ("6/2024", None, None, "2024-06-01", "2024-06-30", "once", ""),
+    ("Tháng 3/2024 - 6/2024", None, None, "2024-03-01", "2024-06-30", "once", ""),
+    ("03/2024 - 06/2024", P2330, None, "2024-03-01", "2024-06-30", "once", ""),
+    ("Từ 10/2023 đến 6/2025", None, None, "2023-10-01", "2025-06-30", "once", ""),
+    ("Trước 6/2024", P2330, None, "2023-01-01", "2024-05-31", "once", "2024-05-31"),
     # days, ranges of days and deadlines
     ("Ngày 15/6/2024", None, None, "2024-06-15", "2024-06-15", "once", ""),
     ("15-6-2024", None, None, "2024-06-15", "2024-06-15", "once", ""),
@@ -138,8 +144,8 @@ CASES: list[tuple[str, str | None, int | None, str | None, str | None, str, str]
      "2022-01-01", "2026-12-31", "annual", "--02-05"),
     ("Định kỳ hằng năm (*hoàn thành trước ngày 05/02 hằng năm*);", P2226, None,
      "2022-01-01", "2026-12-31", "annual", "--02-05"),
-    ("Định kỳ hằng năm hoàn thành và gửi báo cáo về UBND Thành phố (*qua phòng Tư pháp tổng hợp*) "
-     "trước ngày **05/01** hằng năm.", P2226, None, "2022-01-01", "2026-12-31", "annual", "--01-05"),
+    (("Định kỳ hằng năm hoàn thành và gửi báo cáo về UBND Thành phố (*qua phòng Tư pháp tổng hợp*) "
+     "trước ngày **05/01** hằng năm."), P2226, None, "2022-01-01", "2026-12-31", "annual", "--01-05"),
     ("Định kỳ hằng năm (mốc thời gian đánh giá tính từ ngày 01/01 đến hết ngày 31/12 hằng năm)", P2226, None,
      "2022-01-01", "2026-12-31", "annual", ""),
     ("ngày 01/01 đến hết ngày 31/12 hằng năm", P2330, None, "2023-01-01", "2030-12-31", "annual", ""),
@@ -191,6 +197,9 @@ UNREAD_CASES: list[tuple[str, str | None, int | None]] = [
     ("Trước ngày 31/02/2025", P2330, None),
     ("Trước ngày 29/2/2023", None, None),
     ("Tháng 13/2024", None, None),
+    ("13/2024", None, None),
+    ("Theo Nghị quyết 12/2024", None, None),  # an act's number, not December
+    ("Số 05/2024", None, None),
     ("quý 5 năm 2024", None, None),
     ("Quý V/2024", None, None),
     ("30/6/26", None, None),
@@ -379,10 +388,10 @@ def test_every_time_field_of_the_sample_plans_is_read() -> None:
     ("2. Thời gian thực hiện: Từ năm 2023 đến năm 2030.", "2023-01-01", "2030-12-31"),
     ("Thời gian thực hiện: Từ năm 2023 đến năm 2030", "2023-01-01", "2030-12-31"),
     ("Đề án được triển khai thực hiện trong giai đoạn 2022 - 2026:", "2022-01-01", "2026-12-31"),
-    ("Thực hiện Đề án “Tăng cường năng lực tiếp cận pháp luật của người dân” trên địa bàn "
-     "Phường An Biên năm 2026", "2026-01-01", "2026-12-31"),
-    ("Kế hoạch Thực hiện Đề án “Tăng cường năng lực tiếp cận pháp luật của người dân” năm 2024 "
-     "trên địa bàn tỉnh Bình Phước", "2024-01-01", "2024-12-31"),
+    (("Thực hiện Đề án “Tăng cường năng lực tiếp cận pháp luật của người dân” trên địa bàn "
+     "Phường An Biên năm 2026"), "2026-01-01", "2026-12-31"),
+    (("Kế hoạch Thực hiện Đề án “Tăng cường năng lực tiếp cận pháp luật của người dân” năm 2024 "
+     "trên địa bàn tỉnh Bình Phước"), "2024-01-01", "2024-12-31"),
     ("triển khai Đề án trên địa bàn tỉnh giai đoạn 2023-2030", "2023-01-01", "2030-12-31"),
     ("Kế hoạch thực hiện giai đoạn 2023 - 2025 và những năm tiếp theo", "2023-01-01", None),
     ("1. Thời gian thực hiện Đề án\n\nĐề án được triển khai thực hiện từ năm 2023 đến năm 2030.",
