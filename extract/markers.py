@@ -214,12 +214,16 @@ def split_inline_fields(text: str) -> tuple[str, str] | None:
     2023``). The first label must assign (lead, support or time) and have its
     colon; a parenthesis must run to the end of the paragraph. None otherwise,
     and for a field line itself."""
+    opening, closing = _final_parenthesis(text)
+    if opening > 0 and "chủ trì" in text:
+        assigned = _assignment_in_parenthesis(text, opening, closing)
+        if assigned is not None:
+            return assigned
     if ":" not in text and "：" not in text:
         return None
     low = text.lower()
     if not any(ph in low for ph in _assigning_phrases()) or parse_field(text) is not None:
         return None
-    opening, closing = _final_parenthesis(text)
     for m in _inline_field_regex().finditer(text):
         if _family(m) not in _INLINE_FAMILIES:
             continue
@@ -229,8 +233,33 @@ def split_inline_fields(text: str) -> tuple[str, str] | None:
         head = text[:m.start()].rstrip()
         if not strip_marks(head).strip(" .;,:"):
             continue  # nothing of its own before the label
-        return head, text[m.end():closing if in_parenthesis else len(text)].strip()
+        if in_parenthesis:
+            return head, text[m.end():closing].strip()
+        if opening < m.start() < closing:  # "… (theo kế hoạch riêng; thời gian: Quý II)"
+            return head.rstrip(" ;,.") + ")", text[m.end():closing].strip()
+        return head, text[m.end():].strip()
     return None
+
+
+# "(Sở Tư pháp chủ trì, phối hợp với …; thời gian: …)": who leads, named before the verb
+_LEAD_BEFORE_VERB = re.compile(r"(?:[Dd]o\s+)?(?P<lead>[^:]{2,300}?)\s+chủ\s+trì(?=\s*(?:[,;]|$))")
+
+
+def _assignment_in_parenthesis(text: str, opening: int, closing: int) -> tuple[str, str] | None:
+    """``Tổ chức hội nghị (Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ; thời gian:
+    Quý II/2024).`` → the item's words and a lead field holding the parenthesis.
+    The lead must read as a body's name (a capital, or a collective ``các …``)."""
+    inner = text[opening + 1:closing].strip()
+    m = _LEAD_BEFORE_VERB.match(inner)
+    if m is None:
+        return None
+    lead = m["lead"]
+    if not (lead[0].isupper() or lead.startswith("các ")):
+        return None
+    head = text[:opening].rstrip()
+    if not strip_marks(head).strip(" .;,:") or parse_field(text) is not None:
+        return None
+    return head, "Chủ trì: " + inner[m.start("lead"):]
 
 
 def _final_parenthesis(text: str) -> tuple[int, int]:

@@ -130,7 +130,20 @@ def test_labels_inside_a_field_value_start_new_fields():
      ("- Tổ chức hội nghị", "Chủ trì: Sở Tư pháp (Phòng PBGDPL); Thời gian: Quý I")),
     ("- Tổ chức các hội nghị cho người dân. Đơn vị thực hiện: Sở Tư pháp. Thời gian: hằng năm.",
      ("- Tổ chức các hội nghị cho người dân.", "Đơn vị thực hiện: Sở Tư pháp. Thời gian: hằng năm.")),
+    # who leads named before the verb, in the parenthesis that closes the item
+    ("Tổ chức hội nghị triển khai Đề án (Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ; thời gian: Quý II/2024).",
+     ("Tổ chức hội nghị triển khai Đề án", "Chủ trì: Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ; thời gian: Quý II/2024")),
+    ("- Rà soát văn bản quy phạm pháp luật (do Phòng Tư pháp chủ trì)",
+     ("- Rà soát văn bản quy phạm pháp luật", "Chủ trì: Phòng Tư pháp chủ trì")),
+    ("Tập huấn hòa giải viên (các sở, ngành chủ trì; UBND cấp huyện phối hợp).",
+     ("Tập huấn hòa giải viên", "Chủ trì: các sở, ngành chủ trì; UBND cấp huyện phối hợp")),
+    # a label after a sentence inside that parenthesis: the parenthesis keeps its own words
+    ("Tổ chức tọa đàm (theo kế hoạch riêng; thời gian: Quý II/2024).",
+     ("Tổ chức tọa đàm (theo kế hoạch riêng)", "thời gian: Quý II/2024")),
     # not assignments written inside a paragraph
+    ("Tổ chức hội nghị (hội nghị do đồng chí Chủ tịch UBND chủ trì).", None),  # not a body's name
+    ("Tổ chức hội nghị (Sở Tư pháp chủ trì) và tọa đàm ở các xã.", None),  # the parenthesis does not close it
+    ("(Sở Tư pháp chủ trì)", None),  # nothing of its own before it
     ("UBND tỉnh chỉ đạo (Sở Tư pháp tham mưu) việc tổ chức thực hiện.", None),
     ("Tổ chức hội nghị (Chủ trì: Sở Tư pháp) và tọa đàm ở các xã.", None),  # the parenthesis does not close it
     ("Sở Tư pháp chủ trì, phối hợp với các sở thực hiện.", None),  # no label: prose
@@ -287,3 +300,40 @@ def test_date_of_issue_spellings(line, issued):
     lines[5] = line
     header = _read("\n".join(lines)).header
     assert (header.issued_date, header.issuer, header.number) == (issued, "UBND huyện Đức Hòa", "57/KH-UBND")
+
+
+# --- who leads named before the verb, in the parenthesis that closes the item ---------
+
+def verb_paren(paras: list[str]) -> tuple[list[str], int]:
+    """A lead and a support field after an item, written into the item as
+    ``… (X chủ trì, phối hợp với Y; Thời gian: T).`` — labels for the rest only."""
+    out, last, moved = [], 0, 0
+    for i, j in _field_runs(paras):
+        m = parse_marker(paras[i - 1])
+        fields = [parse_field(p) for p in paras[i:j]]
+        if (m is not None and m.kind in BULLETS) or j - i < 2 or \
+                (fields[0].family, fields[1].family) != ("lead", "support"):
+            continue
+        x, y = (f.value.rstrip(" .;,") for f in fields[:2])
+        rest = _values(paras[i + 2:j])
+        own = paras[i - 1].rstrip(" .;:")
+        out += paras[last:i - 1] + [f"{own} ({'; '.join([f'{x} chủ trì, phối hợp với {y}', *rest])})."]
+        last, moved = j, moved + 1
+    return out + paras[last:], moved
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem[:3])
+def test_lead_named_before_the_verb_in_a_closing_parenthesis(plan, pipeline):
+    paras = _paragraphs(plan)
+    variant, moved = verb_paren(paras)
+    if plan.stem.startswith("003"):
+        assert moved == 0  # every field block of that plan follows bullets
+        return
+    assert moved >= 2
+
+    def seen(text: str) -> list:
+        doc = pipeline(_read(text))
+        return [(t.task_id, t.time_raw, t.text.rstrip(" .;:"),
+                 sorted((m.role, m.mention, m.agency_id) for m in t.lead + t.support)) for t in doc.tasks]
+
+    assert seen("\n".join(variant)) == seen("\n".join(paras))
