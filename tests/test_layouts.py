@@ -123,6 +123,19 @@ def test_labels_inside_a_field_value_start_new_fields():
     assert parse_fields("Tổ chức hội nghị phổ biến pháp luật") == ()
 
 
+@pytest.mark.parametrize("label, family", [
+    ("Cơ quan chủ trì thực hiện", "lead"), ("Cơ quan, đơn vị chủ trì", "lead"), ("Trách nhiệm thực hiện", "lead"),
+    ("Đơn vị chịu trách nhiệm", "lead"), ("Đơn vị tham mưu, thực hiện", "lead"), ("Bộ phận thực hiện", "lead"),
+    ("Đơn vị phối hợp thực hiện", "support"), ("Cơ quan, đơn vị phối hợp", "support"),
+    ("Thời hạn hoàn thành", "time"), ("Tiến độ thực hiện", "time"), ("Lộ trình thực hiện", "time"),
+    ("Lộ trình", "time"), ("Sản phẩm đầu ra", "products"), ("Kết quả dự kiến", "products"),
+    ("Kinh phí", None), ("Thực hiện", None), ("Tham mưu", None),  # funding; role words without a head
+])
+def test_field_label_spellings(label, family):
+    got = parse_field(f"- {label}: Phòng Tư pháp.")
+    assert (got.family if got else None) == family
+
+
 @pytest.mark.parametrize("text, want", [
     ("Rà soát các quy định (Cơ quan chủ trì: Sở Tư pháp; Thời gian: năm 2023).",
      ("Rà soát các quy định", "Cơ quan chủ trì: Sở Tư pháp; Thời gian: năm 2023")),
