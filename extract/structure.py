@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from .assignments import split_assignment
 from .markers import (
     Field,
     Marker,
@@ -166,7 +167,30 @@ def mark_tasks(root: Node) -> list[str]:
                         d.group_time = d.group_time or time
                 continue
         node.is_task = True
+        if "lead" not in families:
+            _lead_from_own_words(node)
     return periods
+
+
+def _lead_from_own_words(node: Node) -> None:
+    """A task without a lead field whose own words end with an assignment
+    sentence (``… Giao Phòng Tư pháp chủ trì, phối hợp với …``): that sentence
+    becomes its lead field (docs/ANNOTATION.md, fields inside the item)."""
+    if node.description:
+        last = node.description[-1]
+        found = split_assignment(last.text, own_paragraph=True)
+        if found is not None:
+            head, value = found
+            if head:
+                node.description[-1] = replace(last, text=head)
+            else:
+                node.description.pop()
+            node.fields.insert(0, (Field("lead", "chủ trì", value), last))
+        return
+    found = split_assignment(node.text, own_paragraph=False)
+    if found is not None:
+        node.text = found[0]
+        node.fields.insert(0, (Field("lead", "chủ trì", found[1]), node.para))
 
 
 def _field_text(node: Node, family: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from extract.assignments import split_assignment
 from extract.markers import (
     parse_field,
     parse_fields,
@@ -339,6 +340,68 @@ def verb_paren(paras: list[str]) -> tuple[list[str], int]:
 def test_lead_named_before_the_verb_in_a_closing_parenthesis(plan, pipeline):
     paras = _paragraphs(plan)
     variant, moved = verb_paren(paras)
+    if plan.stem.startswith("003"):
+        assert moved == 0  # every field block of that plan follows bullets
+        return
+    assert moved >= 2
+
+    def seen(text: str) -> list:
+        doc = pipeline(_read(text))
+        return [(t.task_id, t.time_raw, t.text.rstrip(" .;:"),
+                 sorted((m.role, m.mention, m.agency_id) for m in t.lead + t.support)) for t in doc.tasks]
+
+    assert seen("\n".join(variant)) == seen("\n".join(paras))
+
+
+# --- who leads written as a sentence of the task's own words -------------------------------
+
+@pytest.mark.parametrize("text, own, want", [
+    ("Tổ chức hội nghị quán triệt. Giao Phòng Tư pháp chủ trì, phối hợp với các cơ quan liên quan thực hiện.",
+     False, ("Tổ chức hội nghị quán triệt.", "Phòng Tư pháp chủ trì, phối hợp với các cơ quan liên quan")),
+    (("Tổ chức hội nghị. Đề nghị Ủy ban MTTQ Việt Nam huyện chủ trì, phối hợp cùng các tổ chức thành viên "
+     "triển khai thực hiện."),
+     False, ("Tổ chức hội nghị.", "Ủy ban MTTQ Việt Nam huyện chủ trì, phối hợp cùng các tổ chức thành viên")),
+    ("Đài Truyền thanh xã chủ trì, phối hợp với công chức Văn hóa - Xã hội thực hiện.",
+     True, ("", "Đài Truyền thanh xã chủ trì, phối hợp với công chức Văn hóa - Xã hội")),
+    ("Tuyên truyền pháp luật; công chức Tư pháp - Hộ tịch chủ trì",
+     False, ("Tuyên truyền pháp luật;", "công chức Tư pháp - Hộ tịch chủ trì")),
+    # not assignments: the heading itself, a meeting's chair, a sentence that goes on
+    ("Phòng Tư pháp chủ trì, phối hợp với Phòng Nội vụ thực hiện.", False, None),
+    ("Rà soát tiêu chí. Hội nghị do Chủ tịch UBND xã chủ trì.", False, None),
+    ("Rà soát văn bản. Giao Phòng Tư pháp chủ trì tham mưu UBND huyện ban hành kế hoạch.", False, None),
+    ("Rà soát văn bản. Nội dung rà soát chủ trì.", False, None),  # not a body's name
+])
+def test_assignment_sentence(text, own, want):
+    assert split_assignment(text, own_paragraph=own) == want
+
+
+def lead_sentence(paras: list[str], style: str) -> tuple[list[str], int]:
+    """A lead and a support field, followed by a time field, written as a sentence:
+    at the end of the item (``heading``) or as a paragraph of its own (``paragraph``)."""
+    out, last, moved = [], 0, 0
+    for i, j in _field_runs(paras):
+        m = parse_marker(paras[i - 1])
+        fields = [parse_field(p) for p in paras[i:j]]
+        if (m is not None and m.kind in BULLETS) or j - i < 3 or \
+                (fields[0].family, fields[1].family) != ("lead", "support") or \
+                not any(f.family == "time" for f in fields[2:]):
+            continue
+        x, y = (f.value.rstrip(" .;,") for f in fields[:2])
+        if any(verb in x for verb in ("Đề nghị", "chỉ đạo", "thực hiện", "chủ trì")):
+            continue  # the field already says what the body does
+        sentence = f"Giao {x} chủ trì, phối hợp với {y} thực hiện."
+        own = paras[i - 1].rstrip(" .;:")
+        item = [f"{own}. {sentence}"] if style == "heading" else [paras[i - 1], sentence]
+        out += paras[last:i - 1] + item + paras[i + 2:j]
+        last, moved = j, moved + 1
+    return out + paras[last:], moved
+
+
+@pytest.mark.parametrize("style", ["heading", "paragraph"])
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem[:3])
+def test_lead_written_as_a_sentence_gives_the_same_mentions(plan, style, pipeline):
+    paras = _paragraphs(plan)
+    variant, moved = lead_sentence(paras, style)
     if plan.stem.startswith("003"):
         assert moved == 0  # every field block of that plan follows bullets
         return
