@@ -57,6 +57,16 @@ def _day(m: re.Match[str], d: int, mo: int, y: str | None) -> Anchor:
     return Anchor("day", m.start(), m.end(), int(y) if y else None, (mo, d), (mo, d))
 
 
+_ORDINAL_WORD = re.compile(r"(?:tuần|thứ|đợt|lần|kỳ|số)\s*$")
+
+
+def _ordinal_before(m: re.Match[str]) -> bool:
+    """``tuần thứ 2 tháng 5/2024``: the number counts weeks or rounds, it is not
+    the day of ``2 tháng 5``; the month is then read on its own."""
+    before = m.string[max(0, m.start() - 12):m.start()]
+    return not m.group(0).startswith("ngày") and _ORDINAL_WORD.search(before) is not None
+
+
 def _units(m: re.Match[str], unit: str, count_pattern: str) -> list[int]:
     head = m.group(0)[: m.start(1) - m.start()] if m.group(1) else m.group(0)
     return [_num(t) for t in re.findall(count_pattern, head.replace(unit, " "))]
@@ -98,7 +108,7 @@ def _year(token: str | None) -> int | None:
     return int(token) if token else None
 
 
-_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Anchor]], ...] = (
+_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Anchor | None]], ...] = (
     (re.compile(rf"(?<![\d/.]){_Y}-(\d{{1,2}})-(\d{{1,2}})(?![\d/.])"),
      lambda m: _day(m, int(m.group(3)), int(m.group(2)), m.group(1))),
     (re.compile(rf"(?:ngày\s*)?(?<![\d/.-])(\d{{1,2}})\s*/\s*(\d{{1,2}})\s*/\s*{_Y}"),
@@ -106,7 +116,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Anchor]], ...]
     (re.compile(rf"(?:ngày\s*)?(?<![\d/.-])(\d{{1,2}})([.-])(\d{{1,2}})\2{_Y}"),
      lambda m: _day(m, int(m.group(1)), int(m.group(3)), m.group(4))),
     (re.compile(rf"(?:ngày\s*)?(?<![\d/.])(\d{{1,2}})\s*tháng\s*(\d{{1,2}})\s*(?:năm|/|,)?\s*{_Y}"),
-     lambda m: _day(m, int(m.group(1)), int(m.group(2)), m.group(3))),
+     lambda m: None if _ordinal_before(m) else _day(m, int(m.group(1)), int(m.group(2)), m.group(3))),
     (re.compile(r"ngày\s*(\d{1,2})\s*(?:/|-|\.|tháng)\s*(\d{1,2})(?![\d/])"),
      lambda m: _day(m, int(m.group(1)), int(m.group(2)), None)),
     (re.compile(r"(?<![\d/.])(\d{1,2})/(\d{1,2})(?![\d/])"),
@@ -163,6 +173,8 @@ def scan(text: str) -> Scan:
                 anchor = build(m)
             except ValueError:
                 return Scan((), False)
+            if anchor is None:  # not this pattern here; a later one may read the text
+                continue
             if not _checked(anchor):
                 return Scan((), False)
             taken.append((m.start(), m.end()))

@@ -104,6 +104,10 @@ CASES: list[tuple[str, str | None, int | None, str | None, str | None, str, str]
     ("03/2024 - 06/2024", P2330, None, "2024-03-01", "2024-06-30", "once", ""),
     ("Từ 10/2023 đến 6/2025", None, None, "2023-10-01", "2025-06-30", "once", ""),
     ("Trước 6/2024", P2330, None, "2023-01-01", "2024-05-31", "once", "2024-05-31"),
+    # a number that counts weeks or rounds is not the day of "2 tháng 5"
+    ("Tuần thứ 2 tháng 5/2024", None, None, "2024-05-01", "2024-05-31", "once", ""),
+    ("Đợt 2 tháng 9 năm 2024", P2330, None, "2024-09-01", "2024-09-30", "once", ""),
+    ("ngày 2 tháng 5/2024", None, None, "2024-05-02", "2024-05-02", "once", ""),
     # days, ranges of days and deadlines
     ("Ngày 15/6/2024", None, None, "2024-06-15", "2024-06-15", "once", ""),
     ("15-6-2024", None, None, "2024-06-15", "2024-06-15", "once", ""),
