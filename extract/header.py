@@ -41,7 +41,7 @@ def _day(p: str = "") -> str:
 
 # "<Place>, ngày …"; without the comma only a line that is nothing else ("Đức Hòa ngày …"),
 # so that "Căn cứ Luật Hòa giải ở cơ sở ngày 20 tháng 6 năm 2013" is no date of issue
-_PLACE_DATE = re.compile(rf"^\s*(?:(?P<place>[^\d,]{{2,40}}?)\s*,\s*{_day()}"
+_PLACE_DATE = re.compile(rf"^\s*(?:(?P<place>[^\d,]{{2,40}}?|(?:quận|phường)\s+\d{{1,2}})\s*,\s*{_day()}"
                          rf"|(?!(?:Căn cứ|Thực hiện|Theo)\b)(?P<b_place>[^\d,;:]{{2,30}}?)\s+{_day('b_')}\s*\.?\s*$)",
                          re.IGNORECASE)
 
@@ -58,7 +58,12 @@ _ISSUER_ACT = re.compile(
 _OWN_PLAN = re.compile(r"(?i:Trên đây là|Đây là)\s+(?i:Kế hoạch)\s+(?:của\s+)?" + _UBND_RX + r"\s+" + _LEVEL_RX + r"\s+" + _NAME_RX)
 _ON_TERRITORY = re.compile(r"(?:trên\s+)?địa\s+bàn\s+" + _LEVEL_RX + r"\s+" + _NAME_RX)
 _BLOCK_UBND = re.compile(r"^\s*" + _UBND_RX + r"\s*$")
-_BLOCK_PLACE = re.compile(r"^\s*" + _LEVEL_RX + r"\s+(?P<name>[^\d,;:]{2,40})$")
+_BLOCK_PLACE = re.compile(r"^\s*" + _LEVEL_RX + r"\s+(?P<name>[^\d,;:]{2,40}|\d{1,2})$")  # "QUẬN 1"
+# the issuer block on one line, or the lower of two (``UBND HUYỆN THANH OAI`` / ``UBND XÃ BÍCH HÒA``)
+_LINE_UBND = re.compile(r"^\s*" + _UBND_RX + r"\s+" + _LEVEL_RX + r"\s+(?P<name>[^,;:()]{2,40})$")
+# a body other than a people's committee, printed in capitals: ``SỞ TƯ PHÁP``, ``BỘ TƯ PHÁP``
+_LINE_BODY = re.compile(r"^\s*(?P<body>(?:SỞ|BỘ|BAN|PHÒNG|VĂN PHÒNG|HỘI ĐỒNG|CÔNG AN|TRUNG TÂM|CỤC|CHI CỤC|"
+                        r"ĐOÀN|HỘI|ỦY BAN MẶT TRẬN|UỶ BAN MẶT TRẬN)\s+[^,;:]{2,80})$")
 _MOTTO = re.compile(r"cộng hòa xã hội|cộng hoà xã hội|độc lập\s*[-–]\s*tự do", re.IGNORECASE)
 _SIGN_BLOCK = re.compile(r"^(?:TM\.|T\.M\.|KT\.|K\.T\.|TL\.|TUQ\.|Q\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)",
                          re.IGNORECASE)
@@ -195,6 +200,12 @@ def _read_issuer(h: Header, head_block: list[Paragraph], prelude: list[Paragraph
             if m:
                 lw, name = m["lw"], m["name"].strip().title()
                 break
+    if not name:
+        found = _issuer_lines(h, head_block)
+        if found == ("", ""):  # a body other than a people's committee, its level already read
+            return
+        if found is not None:
+            lw, name = found
     pre = [p.text for p in prelude]
     # 2. the preamble sentence that issues the plan, 3. the closing formula
     if not name:
@@ -222,7 +233,35 @@ def _read_issuer(h: Header, head_block: list[Paragraph], prelude: list[Paragraph
     h.level = level_of(lw, name)
 
 
+def _issuer_lines(h: Header, head_block: list[Paragraph]) -> tuple[str, str] | None:
+    """The issuer block written line by line in capitals: the people's committee
+    of its lowest line, as (level word, name); or, for another body (``UBND TỈNH
+    QUẢNG NAM`` / ``SỞ TƯ PHÁP``, ``BỘ TƯ PHÁP``), the body as printed set on
+    ``h`` with the locality of the committee above it (central for a ministry),
+    returned as ("", "")."""
+    lines = [re.sub(r"\s+", " ", p.text).strip() for p in head_block if not _MOTTO.search(p.text)]
+    lines = [t for t in lines if t and not _NUMBER.match(t) and not _PLACE_DATE.match(t)]
+    committees = [(i, m) for i, t in enumerate(lines) if (m := _LINE_UBND.match(t))]
+    bodies = [(i, m) for i, t in enumerate(lines) if t == t.upper() and (m := _LINE_BODY.match(t))]
+    if bodies and (not committees or bodies[-1][0] > committees[-1][0]):
+        body = nfc(bodies[-1][1]["body"])
+        h.issuer = body
+        if committees:
+            m = committees[-1][1]
+            lw, name = _title_case_level(m["lw"]), m["name"].strip().title()
+            h.locality, h.level = f"{lw[0].upper()}{lw[1:]} {name}", level_of(lw, name)
+        elif body.startswith("BỘ "):
+            h.level = "central"
+        return "", ""
+    if committees:
+        m = committees[-1][1]
+        return m["lw"], m["name"].strip().title()
+    return None
+
+
 def _read_province(h: Header, prelude: list[Paragraph], on_date: date | None) -> None:
+    if h.level == "central":  # a ministry's plan is for the whole country
+        return
     if h.level == "province":
         p = prov.find_province(h.locality, on_date)
         if p is not None:

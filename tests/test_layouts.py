@@ -413,3 +413,25 @@ def test_lead_written_as_a_sentence_gives_the_same_mentions(plan, style, pipelin
                  sorted((m.role, m.mention, m.agency_id) for m in t.lead + t.support)) for t in doc.tasks]
 
     assert seen("\n".join(variant)) == seen("\n".join(paras))
+
+
+# --- the issuer block as committees and other bodies print it ---------------------------
+
+@pytest.mark.parametrize("block, place, want", [
+    (["ỦY BAN NHÂN DÂN HUYỆN ĐỨC HÒA"], None, ("UBND huyện Đức Hòa", "Huyện Đức Hòa", "district", "Long An")),
+    (["UBND HUYỆN ĐỨC HÒA", "UBND XÃ HÒA KHÁNH ĐÔNG"], "Hòa Khánh Đông, ngày 15 tháng 3 năm 2024",
+     ("UBND xã Hòa Khánh Đông", "Xã Hòa Khánh Đông", "commune", "Long An")),
+    (["UBND TỈNH LONG AN", "SỞ TƯ PHÁP"], "Long An, ngày 15 tháng 3 năm 2024",
+     ("SỞ TƯ PHÁP", "Tỉnh Long An", "province", "Long An")),
+    (["BỘ TƯ PHÁP"], "Hà Nội, ngày 15 tháng 3 năm 2024", ("BỘ TƯ PHÁP", "", "central", "")),
+    (["ỦY BAN NHÂN DÂN", "QUẬN 1"], "Quận 1, ngày 15 tháng 3 năm 2024",
+     ("UBND quận 1", "Quận 1", "district", "Long An")),  # the text names Long An: a made-up copy
+])
+def test_issuer_block_spellings(block, place, want):
+    lines = (ROOT / "tests" / "data" / "plans" / "duc_hoa_2024.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[:2] == ["ỦY BAN NHÂN DÂN", "HUYỆN ĐỨC HÒA"]
+    if place:
+        lines[5] = place
+    header = _read("\n".join(block + lines[2:])).header
+    assert (header.issuer, header.locality, header.level, header.province) == want
+    assert (header.issued_date, header.number) == ("2024-03-15", "57/KH-UBND")
