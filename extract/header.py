@@ -289,7 +289,7 @@ def _acts(title: str, prelude: list[Paragraph]) -> tuple[list[str], list[str]]:
     for neither; programmes named without a symbol are added in normalize."""
     texts = [title] + [p.text for p in prelude if not p.text.lstrip().startswith("Căn cứ")
                        and not parse_marker(p.text)]
-    implements: list[str] = []
+    implements: list[str] = _approved_programme(title, prelude)
     based_on: list[str] = []
     for t in texts:
         for sentence in re.split(r"(?<=[;.])\s+", t):
@@ -301,6 +301,36 @@ def _acts(title: str, prelude: list[Paragraph]) -> tuple[list[str], list[str]]:
                 if sym not in implements and sym not in based_on:
                     target.append(sym)
     return implements, based_on
+
+
+_APPROVES = re.compile(r"(?:phê duyệt|ban hành)\s+(?P<obj>(?:Đề án|Chương trình|Chiến lược|Kế hoạch)\b[^;]*)")
+_KEY_PUNCT = re.compile(r"[\W_]+")
+
+
+def _key(text: str) -> str:
+    return " ".join(_KEY_PUNCT.sub(" ", nfc(text).casefold()).split())
+
+
+def _approved_programme(title: str, prelude: list[Paragraph]) -> list[str]:
+    """A national act cited as a ground (``Căn cứ Quyết định số 1521/QĐ-TTg … phê
+    duyệt Chương trình phổ biến, giáo dục pháp luật giai đoạn 2022 - 2027``) whose
+    programme the title says the plan carries out: that act is what it implements."""
+    title_key = f" {_key(title)} "
+    out: list[str] = []
+    for p in prelude:
+        if not p.text.lstrip().startswith("Căn cứ"):
+            continue
+        for sentence in re.split(r"(?<=;)\s+", p.text):
+            m = _ACT.search(sentence)
+            obj = _APPROVES.search(sentence, m.end()) if m else None
+            if m is None or obj is None or not _NATIONAL_SUFFIX.search(m["sym"].replace("–", "-")):
+                continue
+            name = _key(obj["obj"])
+            if len(name.split()) >= 4 and f" {name} " in title_key:
+                sym = m["sym"].replace("–", "-")
+                if sym not in out:
+                    out.append(sym)
+    return out
 
 
 def _signer(tail: list[Paragraph]) -> str:

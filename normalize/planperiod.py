@@ -56,5 +56,11 @@ def period_phrases(text: str) -> Iterator[str]:
     for _, phrase in sorted(statements):
         yield phrase
     bare = _flat(_FULL_DATE.sub(" ", _CITED.sub(" ", unicodedata.normalize("NFC", text).lower())))
-    for m in _TITLE_PERIOD.finditer(bare):
+    found = list(_TITLE_PERIOD.finditer(bare))
+    # "Chương trình … giai đoạn 2022 - 2027 trên địa bàn huyện năm 2024": the programme's period
+    # comes with its name, the plan's own after the place it is for
+    place = bare.find("địa bàn")
+    if len(found) > 1 and place >= 0:
+        found.sort(key=lambda m: m.start() < place)
+    for m in found:
         yield m.group(0)

@@ -435,3 +435,31 @@ def test_issuer_block_spellings(block, place, want):
     header = _read("\n".join(block + lines[2:])).header
     assert (header.issuer, header.locality, header.level, header.province) == want
     assert (header.issued_date, header.number) == ("2024-03-15", "57/KH-UBND")
+
+
+# --- a cited act that approves the programme the plan carries out -------------------------
+
+PBGDPL = "Chương trình phổ biến, giáo dục pháp luật giai đoạn 2022 - 2027"
+
+
+@pytest.mark.parametrize("title, ground, implements, period", [
+    (f"Thực hiện {PBGDPL} trên địa bàn huyện Đức Hòa năm 2024",
+     f"Căn cứ Quyết định số 1521/QĐ-TTg ngày 06/10/2021 của Thủ tướng Chính phủ phê duyệt {PBGDPL};",
+     ["1521/QĐ-TTg"], ("2024-01-01", "2024-12-31")),
+    # a ground the title does not carry out stays a ground
+    ("Tổ chức Ngày Pháp luật Việt Nam trên địa bàn huyện Đức Hòa năm 2024",
+     f"Căn cứ Quyết định số 1521/QĐ-TTg ngày 06/10/2021 của Thủ tướng Chính phủ phê duyệt {PBGDPL};",
+     [], ("2024-01-01", "2024-12-31")),
+    # a provincial act approving it is a step on the way, not what the plan implements
+    (f"Thực hiện {PBGDPL} trên địa bàn huyện Đức Hòa năm 2024",
+     f"Căn cứ Quyết định số 55/QĐ-UBND ngày 06/01/2022 của UBND tỉnh phê duyệt {PBGDPL};",
+     [], ("2024-01-01", "2024-12-31")),
+])
+def test_cited_act_approving_the_programme_of_the_title(title, ground, implements, period, pipeline):
+    lines = (ROOT / "tests" / "data" / "plans" / "duc_hoa_2024.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[8].startswith("Triển khai Đề án") and lines[10].startswith("Căn cứ Luật")
+    lines[8], lines[10] = title, ground
+    lines[11] = "Ủy ban nhân dân huyện ban hành Kế hoạch thực hiện như sau:"
+    doc = pipeline(_read("\n".join(lines)))
+    assert doc.header.implements == implements
+    assert (doc.header.period_start, doc.header.period_end) == period

@@ -394,6 +394,9 @@ def test_every_time_field_of_the_sample_plans_is_read() -> None:
     ("Đề án được triển khai thực hiện trong giai đoạn 2022 - 2026:", "2022-01-01", "2026-12-31"),
     (("Thực hiện Đề án “Tăng cường năng lực tiếp cận pháp luật của người dân” trên địa bàn "
      "Phường An Biên năm 2026"), "2026-01-01", "2026-12-31"),
+    # the programme's period comes with its name; the plan's own after the place it is for
+    (("Thực hiện Chương trình phổ biến, giáo dục pháp luật giai đoạn 2022 - 2027 trên địa bàn "
+      "huyện Châu Thành năm 2024"), "2024-01-01", "2024-12-31"),
     (("Kế hoạch Thực hiện Đề án “Tăng cường năng lực tiếp cận pháp luật của người dân” năm 2024 "
      "trên địa bàn tỉnh Bình Phước"), "2024-01-01", "2024-12-31"),
     ("triển khai Đề án trên địa bàn tỉnh giai đoạn 2023-2030", "2023-01-01", "2030-12-31"),
