@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .markers import _fields_data
+from .markers import fields_data
 
 _SENTENCE = re.compile(
     r"(?:(?:[Gg]iao|[Đđ]ề\s+nghị)\s+)?(?P<who>[^.:]{2,300}?)\s+(?P<verb>chủ\s+trì)"
@@ -25,7 +25,7 @@ _BOUNDARY = re.compile(r"[.;]\s+")
 
 @lru_cache(maxsize=1)
 def _heads() -> tuple[str, ...]:
-    return tuple(sorted(_fields_data()["assignee_heads"], key=len, reverse=True))
+    return tuple(sorted(fields_data()["assignee_heads"], key=len, reverse=True))
 
 
 def _names_a_body(who: str) -> bool:

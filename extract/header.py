@@ -201,11 +201,12 @@ def _read_issuer(h: Header, head_block: list[Paragraph], prelude: list[Paragraph
                 lw, name = m["lw"], m["name"].strip().title()
                 break
     if not name:
-        found = _issuer_lines(h, head_block)
-        if found == ("", ""):  # a body other than a people's committee, its level already read
+        lines = _block_lines(head_block)
+        committee = _lowest_committee(lines)
+        if _other_body(h, lines, committee):
             return
-        if found is not None:
-            lw, name = found
+        if committee is not None:
+            _, lw, name = committee
     pre = [p.text for p in prelude]
     # 2. the preamble sentence that issues the plan, 3. the closing formula
     if not name:
@@ -229,34 +230,44 @@ def _read_issuer(h: Header, head_block: list[Paragraph], prelude: list[Paragraph
         return
     lw = _title_case_level(lw)
     h.issuer = f"UBND {lw} {name}"
+    _set_locality(h, lw, name)
+
+
+def _set_locality(h: Header, lw: str, name: str) -> None:
+    lw = _title_case_level(lw)
     h.locality = f"{lw[0].upper()}{lw[1:]} {name}"
     h.level = level_of(lw, name)
 
 
-def _issuer_lines(h: Header, head_block: list[Paragraph]) -> tuple[str, str] | None:
-    """The issuer block written line by line in capitals: the people's committee
-    of its lowest line, as (level word, name); or, for another body (``UBND TỈNH
-    QUẢNG NAM`` / ``SỞ TƯ PHÁP``, ``BỘ TƯ PHÁP``), the body as printed set on
-    ``h`` with the locality of the committee above it (central for a ministry),
-    returned as ("", "")."""
+def _block_lines(head_block: list[Paragraph]) -> list[str]:
+    """The issuer block's lines: the header without the motto, number and date."""
     lines = [re.sub(r"\s+", " ", p.text).strip() for p in head_block if not _MOTTO.search(p.text)]
-    lines = [t for t in lines if t and not _NUMBER.match(t) and not _PLACE_DATE.match(t)]
-    committees = [(i, m) for i, t in enumerate(lines) if (m := _LINE_UBND.match(t))]
+    return [t for t in lines if t and not _NUMBER.match(t) and not _PLACE_DATE.match(t)]
+
+
+def _lowest_committee(lines: list[str]) -> tuple[int, str, str] | None:
+    """The people's committee on a line of its own, the lowest when two are
+    (``UBND HUYỆN THANH OAI`` / ``UBND XÃ BÍCH HÒA``): (line index, level word, name)."""
+    found = [(i, m) for i, t in enumerate(lines) if (m := _LINE_UBND.match(t))]
+    if not found:
+        return None
+    i, m = found[-1]
+    return i, m["lw"], m["name"].strip().title()
+
+
+def _other_body(h: Header, lines: list[str], committee: tuple[int, str, str] | None) -> bool:
+    """A body other than a people's committee issues the plan (``UBND TỈNH QUẢNG
+    NAM`` / ``SỞ TƯ PHÁP``, ``BỘ TƯ PHÁP``): set it on ``h`` as printed, with the
+    locality of the committee above it (central for a ministry)."""
     bodies = [(i, m) for i, t in enumerate(lines) if t == t.upper() and (m := _LINE_BODY.match(t))]
-    if bodies and (not committees or bodies[-1][0] > committees[-1][0]):
-        body = nfc(bodies[-1][1]["body"])
-        h.issuer = body
-        if committees:
-            m = committees[-1][1]
-            lw, name = _title_case_level(m["lw"]), m["name"].strip().title()
-            h.locality, h.level = f"{lw[0].upper()}{lw[1:]} {name}", level_of(lw, name)
-        elif body.startswith("BỘ "):
-            h.level = "central"
-        return "", ""
-    if committees:
-        m = committees[-1][1]
-        return m["lw"], m["name"].strip().title()
-    return None
+    if not bodies or committee is not None and bodies[-1][0] <= committee[0]:
+        return False
+    h.issuer = nfc(bodies[-1][1]["body"])
+    if committee is not None:
+        _set_locality(h, committee[1], committee[2])
+    elif h.issuer.startswith("BỘ "):
+        h.level = "central"
+    return True
 
 
 def _read_province(h: Header, prelude: list[Paragraph], on_date: date | None) -> None:
@@ -307,7 +318,8 @@ _APPROVES = re.compile(r"(?:phê duyệt|ban hành)\s+(?P<obj>(?:Đề án|Chư�
 _KEY_PUNCT = re.compile(r"[\W_]+")
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
+    """A name compared without case, punctuation or spacing (``Đề án “Tăng cường …”``)."""
     return " ".join(_KEY_PUNCT.sub(" ", nfc(text).casefold()).split())
 
 
@@ -315,7 +327,7 @@ def _approved_programme(title: str, prelude: list[Paragraph]) -> list[str]:
     """A national act cited as a ground (``Căn cứ Quyết định số 1521/QĐ-TTg … phê
     duyệt Chương trình phổ biến, giáo dục pháp luật giai đoạn 2022 - 2027``) whose
     programme the title says the plan carries out: that act is what it implements."""
-    title_key = f" {_key(title)} "
+    title_key = f" {name_key(title)} "
     out: list[str] = []
     for p in prelude:
         if not p.text.lstrip().startswith("Căn cứ"):
@@ -325,7 +337,7 @@ def _approved_programme(title: str, prelude: list[Paragraph]) -> list[str]:
             obj = _APPROVES.search(sentence, m.end()) if m else None
             if m is None or obj is None or not _NATIONAL_SUFFIX.search(m["sym"].replace("–", "-")):
                 continue
-            name = _key(obj["obj"])
+            name = name_key(obj["obj"])
             if len(name.split()) >= 4 and f" {name} " in title_key:
                 sym = m["sym"].replace("–", "-")
                 if sym not in out:

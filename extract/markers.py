@@ -109,7 +109,8 @@ def _fold(s: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _fields_data() -> dict:
+def fields_data() -> dict:
+    """extract/data/fields.yaml: field labels by family, and the words they need."""
     return load_yaml(resources.files("extract").joinpath("data/fields.yaml").read_text("utf-8"))
 
 
@@ -118,13 +119,13 @@ def _assigning_phrases() -> tuple[str, ...]:
     """The lead, support and time phrases in small letters: a paragraph without
     any of them holds no assignment, which a substring test tells faster than
     the label regex."""
-    families = _fields_data()["families"]
+    families = fields_data()["families"]
     return tuple(sorted({ph.lower() for f in _INLINE_FAMILIES for ph in families[f]}))
 
 
 def _label_alternatives() -> str:
     """The field labels of fields.yaml as one regex alternation, a named group per family."""
-    data = _fields_data()
+    data = fields_data()
     heads = sorted(data["heads"], key=len, reverse=True)
     need_head = set(data.get("need_head", []))
     alts = []

@@ -7,19 +7,12 @@ file also teaches this step its programme name.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
+from extract.header import name_key
 from extract.model import Document
 
 from .reference import _catalogue
-
-_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def _key(s: str) -> str:
-    s = unicodedata.normalize("NFC", s).casefold()
-    return " ".join(_PUNCT.sub(" ", s).split())
 
 
 @lru_cache(maxsize=1)
@@ -28,13 +21,13 @@ def _names() -> list[tuple[str, str]]:
     for ref in _catalogue():
         for alias in ref.aliases:
             if not re.search(r"\d", alias) and len(alias) > 20:
-                out.append((_key(alias), ref.symbol))
+                out.append((name_key(alias), ref.symbol))
     return sorted(out, key=lambda x: -len(x[0]))
 
 
 def programme_symbols(text: str) -> list[str]:
     """Symbols of the reference decisions whose programme ``text`` names."""
-    k = f" {_key(text)} "
+    k = f" {name_key(text)} "
     found = []
     for name, symbol in _names():
         if f" {name} " in k and symbol not in found:
