@@ -336,10 +336,9 @@ def verb_paren(paras: list[str]) -> tuple[list[str], int]:
     return out + paras[last:], moved
 
 
-@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem[:3])
-def test_lead_named_before_the_verb_in_a_closing_parenthesis(plan, pipeline):
-    paras = _paragraphs(plan)
-    variant, moved = verb_paren(paras)
+def _reads_the_same(plan: Path, paras: list[str], variant: list[str], moved: int, pipeline) -> None:
+    """The variant of a seed gives the same tasks, times, texts and mentions; the
+    Bình Phước plan (003) has no field block after an item of its own to rewrite."""
     if plan.stem.startswith("003"):
         assert moved == 0  # every field block of that plan follows bullets
         return
@@ -351,6 +350,13 @@ def test_lead_named_before_the_verb_in_a_closing_parenthesis(plan, pipeline):
                  sorted((m.role, m.mention, m.agency_id) for m in t.lead + t.support)) for t in doc.tasks]
 
     assert seen("\n".join(variant)) == seen("\n".join(paras))
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem[:3])
+def test_lead_named_before_the_verb_in_a_closing_parenthesis(plan, pipeline):
+    paras = _paragraphs(plan)
+    variant, moved = verb_paren(paras)
+    _reads_the_same(plan, paras, variant, moved, pipeline)
 
 
 # --- who leads written as a sentence of the task's own words -------------------------------
@@ -402,17 +408,7 @@ def lead_sentence(paras: list[str], style: str) -> tuple[list[str], int]:
 def test_lead_written_as_a_sentence_gives_the_same_mentions(plan, style, pipeline):
     paras = _paragraphs(plan)
     variant, moved = lead_sentence(paras, style)
-    if plan.stem.startswith("003"):
-        assert moved == 0  # every field block of that plan follows bullets
-        return
-    assert moved >= 2
-
-    def seen(text: str) -> list:
-        doc = pipeline(_read(text))
-        return [(t.task_id, t.time_raw, t.text.rstrip(" .;:"),
-                 sorted((m.role, m.mention, m.agency_id) for m in t.lead + t.support)) for t in doc.tasks]
-
-    assert seen("\n".join(variant)) == seen("\n".join(paras))
+    _reads_the_same(plan, paras, variant, moved, pipeline)
 
 
 # --- the issuer block as committees and other bodies print it ---------------------------
